@@ -1,0 +1,19 @@
+import os, shutil, subprocess, sys
+from pathlib import Path
+import pytest
+
+os.environ.setdefault('HF_HUB_OFFLINE', '1')   # no network here: hub lookups must fail at once, not time out
+SUBATTR = shutil.which('subattr', path=str(Path(sys.executable).parent)) or shutil.which('subattr')
+
+def run(*args, **kw):
+    "Run the installed `subattr` console script; returns the CompletedProcess."
+    return subprocess.run([SUBATTR, *map(str, args)], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, 'HF_HUB_OFFLINE': '1'}, **kw)
+
+@pytest.fixture(scope='session')
+def tiny_folder(tmp_path_factory):
+    "`tiny` saved as a diffusers folder, the way a user's model arrives."
+    from subattr.models import tiny_pipeline
+    d = tmp_path_factory.mktemp('tiny')
+    tiny_pipeline(0, progress=False).save_pretrained(d)
+    return d

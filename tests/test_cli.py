@@ -1,0 +1,60 @@
+"The `subattr` command: output formats, selections, and errors as one line with a non-zero exit."
+import json
+import pytest
+from conftest import run
+from subattr.cli import main
+
+def records(capsys, *args):
+    assert main(['blocks', *args, '--json']) == 0
+    return json.loads(capsys.readouterr().out)
+
+def test_sd15_json_lists_16_cross_attention_layers():
+    r = run('blocks', 'sd15-random', '--json')
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    a2 = [x for x in rows if x['kind'] == 'attn2']
+    assert [x['pplus_index'] for x in a2] == list(range(16))
+    assert [x['resolution'] for x in a2] == [64]*2 + [32]*2 + [16]*2 + [8] + [16]*3 + [32]*3 + [64]*3
+    for k in ('name', 'kind', 'resolution', 'channels', 'params', 'pplus_index', 'ldm_name', 'selected'): assert k in rows[0]
+    assert sum(x['params'] for x in rows if x['depth'] == 0) == 859_520_964
+
+def test_seed_shape_marks_only_down_blocks(capsys):
+    rows = records(capsys, 'sd15-random', '--select', 'seed-shape')
+    sel = {x['name'] for x in rows if x['selected']}
+    assert sel and all(n.startswith('down_blocks.') for n in sel)
+    assert sel == {x['name'] for x in rows if x['name'].startswith('down_blocks.')}
+
+def test_sdxl_blora_style_marks_exactly_that_attention(capsys):
+    rows = records(capsys, 'sdxl-random', '--select', 'blora-style')
+    sel = {x['name'] for x in rows if x['selected']}
+    inside = {x['name'] for x in rows if x['name'] == 'up_blocks.0.attentions.1' or x['name'].startswith('up_blocks.0.attentions.1.')}
+    assert sel == inside and len(inside) == 1 + 10 * 4      # the attention, 10 transformer layers, their attn1/attn2/ff
+    assert sum(x['kind'] == 'attn2' for x in rows) == 70
+
+def test_table_is_readable():
+    r = run('blocks', 'sd15-random', '--select', 'instantstyle-style')
+    assert r.returncode == 0 and not r.stderr.strip()
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith('sd1 UNet') and lines[1].split()[:3] == ['name', 'kind', 'res']
+    assert any(l.split()[0] == 'up_blocks.1' and l.rstrip().endswith('yes') for l in lines)
+
+@pytest.mark.parametrize('args, says', [
+    (('blocks', 'sd15-random', '--select', 'blora-style'), 'does not exist for this sd1 UNet'),
+    (('blocks', 'sd15-random', '--select', 'up_blokcs.1'), "did you mean 'up_blocks.1'"),
+    (('blocks', 'sdxl-random', '--select', 'up_blokcs.1'), "did you mean 'up_blocks.1'"),
+    (('blocks', 'tiny', '--select', 'up_blokcs.1'), "did you mean 'up_blocks.1'"),
+    (('blocks', 'no-such/model'), 'not a built-in model'),
+    (('blocks', 'not a model'), 'not a built-in model'),
+])
+def test_errors_are_one_line(args, says):
+    r = run(*args)
+    assert r.returncode == 1 and r.stdout == ''
+    assert len(r.stderr.strip().splitlines()) == 1 and says in r.stderr and 'Traceback' not in r.stderr
+
+def test_bad_command_and_option_exit_2():
+    assert run('frobnicate').returncode == 2
+    assert run('blocks', 'tiny', '--no-such-option').returncode == 2
+
+def test_help_lists_commands():
+    r = run('--help')
+    assert r.returncode == 0 and 'blocks' in r.stdout
