@@ -46,6 +46,7 @@ _IO = {'conv_in': ('conv', 'input_blocks.0.0'), 'time_embedding': ('embedding', 
 def _walk_unet(unet)->list:
     "Rows of the block map in forward order."
     ss = unet.config.sample_size; ss = ss[0] if isinstance(ss, (list, tuple)) else ss
+    if not isinstance(ss, int): raise SubattrError(f"This UNet's config has no usable sample_size ({ss!r}); block resolutions cannot be given.")
     n = lambda m: sum(p.numel() for p in m.parameters())
     rows, pplus = [], [0]
     def add(name, kind, part, depth, level, m, ldm, pp=None):
@@ -73,7 +74,7 @@ def _walk_unet(unet)->list:
         last = ldm + nr - 1
         for k, d in enumerate(b.downsamplers or []):
             last = ldm + nr; add(f'down_blocks.{i}.downsamplers.{k}', 'downsample', 'down', 1, i, d, f'input_blocks.{last}.0')
-        rows[start].ldm_name = f'input_blocks.{ldm}-{last}'; ldm = last + 1
+        rows[start].ldm_name = f'input_blocks.{ldm}-{last}' if last > ldm else f'input_blocks.{ldm}'; ldm = last + 1
     mid, lm = unet.mid_block, len(unet.down_blocks) - 1
     if mid is not None:
         add('mid_block', 'mid_block', 'mid', 0, lm, mid, 'middle_block')
@@ -84,7 +85,7 @@ def _walk_unet(unet)->list:
     ldm = 0
     for i, b in enumerate(unet.up_blocks):
         nr, start, lv = len(b.resnets), len(rows), len(unet.up_blocks) - 1 - i
-        add(f'up_blocks.{i}', 'up_block', 'up', 0, lv, b, f'output_blocks.{ldm}-{ldm+nr-1}')
+        add(f'up_blocks.{i}', 'up_block', 'up', 0, lv, b, f'output_blocks.{ldm}-{ldm+nr-1}' if nr > 1 else f'output_blocks.{ldm}')
         atts = getattr(b, 'attentions', None) or []
         for j, r in enumerate(b.resnets):
             add(f'up_blocks.{i}.resnets.{j}', 'resnet', 'up', 1, lv, r, f'output_blocks.{ldm+j}.0')
@@ -179,9 +180,10 @@ class BlockMap:
         self._modset = set(self.module_names[1:])
         self._ldm = {}
         for r in self.rows:   # 'input_blocks.4' = its ResNet and attention; 'input_blocks.4.1' = the attention
-            if '-' in r.ldm_name or not r.ldm_name: continue
-            self._ldm.setdefault(r.ldm_name, []).append(r.name)
-            if r.depth == 1 and r.ldm_name.count('.') == 2: self._ldm.setdefault(r.ldm_name.rsplit('.', 1)[0], []).append(r.name)
+            if not r.ldm_name: continue
+            self._ldm.setdefault(r.ldm_name, []).append(r.name)   # exact names, and the printed ranges 'input_blocks.1-3'
+            if r.depth <= 1 and re.fullmatch(r'\w+\.\d+\.\d+|out\.\d|label_emb\.0', r.ldm_name):
+                self._ldm.setdefault(r.ldm_name.rsplit('.', 1)[0], []).append(r.name)
     def forward_key(self, name:str)->tuple:
         "Sort key putting module names in forward (data-flow) order, by their nearest row of the map."
         a = name
@@ -199,7 +201,7 @@ class BlockMap:
 def _values(v:str, conv=str)->list:
     out = []
     for x in v.split('|'):
-        if conv is int and re.fullmatch(r'\d+-\d+', x.strip()): a, b = map(int, x.split('-')); out += range(a, b+1)
+        if conv is int and re.fullmatch(r'\d+\s*-\s*\d+', x.strip()): a, b = map(int, x.split('-')); out += range(a, b+1)
         else: out.append(conv(x.strip()))
     return out
 
@@ -207,7 +209,7 @@ def _atom(bm:BlockMap, a:str)->frozenset:
     "Parameter names of one atom of a spec (empty if it matches nothing)."
     mods = lambda names: frozenset().union(*[bm.params_of(n) for n in names])
     pre, sep, v = a.partition(':')
-    if not sep: pre, v = '', a
+    pre, v = (pre.strip(), v.strip()) if sep else ('', a.strip())
     if pre not in ('', 'preset', 'kind', 'pplus', 'res', 'level', 'ldm'):
         raise SubattrError(f"Unknown prefix '{pre}:' in '{a}'; use preset:, kind:, pplus:, res:, level: or ldm:.")
     if pre == 'preset' or (not pre and v in PRESETS): return select(bm, v, _preset=True).params
@@ -256,6 +258,7 @@ def select(bm:BlockMap, # the block map of the UNet
         if not ps: raise SubattrError(f"'{term}' selects nothing on this {bm.label} (its parts do not overlap).")
         (drop if neg else keep).update(ps)
     params = keep - drop
+    if not keep: raise SubattrError(f"'{spec}' only removes ('-' terms); removals need something to remove from, e.g. 'seed-appearance,-up_blocks.0'.")
     if not params: raise SubattrError(f"'{spec}' selects nothing on this {bm.label}.")
     return Selection(bm, params, spec)
 

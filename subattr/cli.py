@@ -4,12 +4,12 @@
 
 # %% ../nbs/90_cli.ipynb #a3a542a6
 from __future__ import annotations
-import json, sys
+import json, os, sys
 from fastcore.script import call_parse, anno_parser, Param, store_true
 from .core import SubattrError
 
 # %% auto #0
-__all__ = ['COMMANDS', 'blocks', 'main']
+__all__ = ['COMMANDS', 'blocks', 'world_render', 'world_read', 'world_eval', 'main']
 
 # %% ../nbs/90_cli.ipynb #a7f0aafa
 @call_parse
@@ -29,12 +29,72 @@ def blocks(model:str, # 'tiny', 'sd15-random', 'sd21-random', 'sdxl-random', a l
         print(_json.dumps(block_records(bm, sel), indent=1))
     else: print(block_table(bm, sel, max_depth=depth))
 
-# %% ../nbs/90_cli.ipynb #0edffb28
-COMMANDS = {'blocks': blocks}
+# %% ../nbs/90_cli.ipynb #c6f5c68c
+@call_parse
+def world_render(out:Param('the PNG to write', str, required=True)=None,
+                 shape:str=None, color:str=None, texture:str=None, # omitted attributes are drawn at random
+                 seed:int=0, # the same seed gives the same pixels
+                ):
+    "Render one ShapesWorld image and print its ground truth."
+    from subattr.shapesworld import render, sample_thing, caption, _check
+    import random
+    from dataclasses import asdict
+    from PIL import Image
+    for k, v in (('shape', shape), ('color', color), ('texture', texture)):
+        if v is not None: _check(k, v)
+    t = sample_thing(random.Random(seed), shape=shape, color=color, texture=texture)
+    _write_atomic(out, lambda p: Image.fromarray(render(t)).save(p, format='PNG'))
+    print(f'{out}: {caption(t)}')
+
+@call_parse
+def world_read(files:Param('image files', str, nargs='+'), # images to read (any size; resized to 64 px)
+               json:store_true=False, # print JSON
+              ):
+    "The oracle's reading of each image: shape, colour, texture and its confidence in each."
+    from subattr.shapesworld import Oracle
+    from subattr.images import load_image
+    oracle = Oracle.load()
+    reads = [dict(file=f, **oracle.read([load_image(f, size=64).image])[0]) for f in files]
+    if json:
+        import json as _json; print(_json.dumps(reads, indent=1))
+    else:
+        for r in reads: print(f"{r['file']}: {r['color']} ({r['color_conf']:.2f}) {r['texture']} ({r['texture_conf']:.2f}) {r['shape']} ({r['shape_conf']:.2f})")
+
+@call_parse
+def world_eval(model:str='toy', # a pipeline trained on ShapesWorld ('toy', or its folder)
+               seed:int=0, per_caption:int=1, # samples per caption
+               steps:int=25, guidance:float=4., # DDIM steps and classifier-free guidance
+               json:store_true=False, # print JSON (summary and one row per image)
+              ):
+    "Sample every caption (seen, held-out pairs, novel words) and report how often the oracle reads what was asked."
+    from subattr.models import load_pipeline
+    from subattr.toy import world_eval as _eval
+    res = _eval(load_pipeline(model, progress=False), per_caption=per_caption, seed=seed, steps=steps, guidance=guidance)
+    if json:
+        import json as _json; print(_json.dumps(res, indent=1))
+    else:
+        print(f"{'split':<15}{'images':>8}{'shape':>8}{'color':>8}{'texture':>9}")
+        for k, v in res.items():
+            if k != 'rows': print(f"{k:<15}{v['n']:>8}{v['shape']:>8.3f}{v['color']:>8.3f}{v['texture']:>9.3f}")
+
+def _write_atomic(path, write):
+    "Write through a temporary file in the same folder and rename it into place: a failure leaves no partial file."
+    import os, tempfile
+    from pathlib import Path
+    p = Path(path)
+    if p.is_dir(): raise SubattrError(f"'{p}' is a folder; give a file name for the output.")
+    if not p.parent.exists(): raise SubattrError(f"The folder '{p.parent}' does not exist.")
+    fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=p.suffix); os.close(fd)
+    try: write(tmp); os.replace(tmp, p)
+    finally:
+        if os.path.exists(tmp): os.remove(tmp)
+
+# %% ../nbs/90_cli.ipynb #998419c0
+COMMANDS = {'blocks': blocks, 'world render': world_render, 'world read': world_read, 'world eval': world_eval}
 
 def _usage()->str:
     lines = ['usage: subattr COMMAND [options]', '', 'commands:']
-    lines += [f'  {k:<10} {(f.__doc__ or "").splitlines()[0]}' for k, f in COMMANDS.items()]
+    lines += [f'  {k:<14} {(f.__doc__ or "").splitlines()[0]}' for k, f in COMMANDS.items()]
     return '\n'.join(lines + ['', "run 'subattr COMMAND --help' for a command's options"])
 
 def main(argv:list|None=None)->int:
@@ -42,14 +102,24 @@ def main(argv:list|None=None)->int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help'): print(_usage()); return 0
     cmd, rest = argv[0], argv[1:]
+    if cmd == 'world':
+        if not rest or rest[0] not in ('render', 'read', 'eval'):
+            print("subattr world: say what to do: 'render', 'read' or 'eval'.", file=sys.stderr); return 2
+        cmd, rest = f'world {rest[0]}', rest[1:]
     if cmd not in COMMANDS:
-        print(f"subattr: unknown command '{cmd}'; commands are {', '.join(COMMANDS)}.", file=sys.stderr); return 2
+        print(f"subattr: unknown command '{cmd}'; commands are {', '.join(sorted({c.split()[0] for c in COMMANDS}))}.", file=sys.stderr); return 2
     f = COMMANDS[cmd]
     args = vars(anno_parser(f, prog=f'subattr {cmd}').parse_args(rest))   # argparse exits 2 on bad options
     args.pop('pdb', None); args.pop('xtra', None)
-    try: f(**args)
+    try: f(**args); sys.stdout.flush()
     except SubattrError as e:
         print(f'subattr {cmd}: error: {e}', file=sys.stderr); return 1
     except KeyboardInterrupt:
         print(f'subattr {cmd}: interrupted', file=sys.stderr); return 130
+    except BrokenPipeError:   # `subattr blocks ... | head`: the reader left; exit quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 0
+    except Exception as e:    # anything unforeseen is still one line; SUBATTR_DEBUG=1 shows the traceback
+        if os.environ.get('SUBATTR_DEBUG'): raise
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else ''
+        print(f'subattr {cmd}: error: {type(e).__name__}: {msg} (set SUBATTR_DEBUG=1 for the traceback)', file=sys.stderr); return 1
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+import warnings
 import numpy as np, torch
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from .core import SubattrError
@@ -46,7 +47,9 @@ def _open(path:Path)->Image.Image:
     "Open and fully decode an image file, or explain in one sentence why not."
     if not path.exists(): raise SubattrError(f"'{path}' does not exist.")
     if path.is_dir(): raise SubattrError(f"'{path}' is a folder, not an image file.")
-    try: img = Image.open(path)
+    try:
+        with warnings.catch_warnings():   # PIL warns before it refuses; our own sentence says it all
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning); img = Image.open(path)
     except UnidentifiedImageError: raise SubattrError(f"'{path}' is not an image (PIL cannot identify its format).") from None
     except Image.DecompressionBombError: raise SubattrError(f"'{path}' is a decompression bomb (far over {MAX_PIXELS/1e6:.0f} MP); refused.") from None
     _check_pixels(*img.size, f"'{path}'")
@@ -58,17 +61,23 @@ def _open(path:Path)->Image.Image:
 
 def _from_array(a)->Image.Image:
     "A PIL image from an HxW, HxWxC or CxHxW array or tensor (uint8, uint16, bool or float in [0, 1])."
-    if isinstance(a, torch.Tensor): a = a.detach().cpu().numpy()
+    if isinstance(a, torch.Tensor):
+        a = a.detach().cpu()
+        a = (a.float() if a.is_floating_point() else a).numpy()   # bfloat16/float16 have no NumPy dtype everywhere
     a = np.asarray(a)
     if a.ndim == 4 and a.shape[0] == 1: a = a[0]
     if a.ndim == 3 and a.shape[0] in (1, 3, 4) and a.shape[-1] not in (1, 3, 4): a = a.transpose(1, 2, 0)
     if a.ndim == 3 and a.shape[-1] == 1: a = a[..., 0]
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[-1] not in (3, 4)):
         raise SubattrError(f"An array of shape {tuple(a.shape)} is not an image; give HxW, HxWx3/4 or 3/4xHxW.")
+    _check_pixels(a.shape[1], a.shape[0], f'The array of shape {tuple(a.shape)}')
     if a.dtype == bool: a = a.astype(np.uint8) * 255
     elif a.dtype == np.uint16: a = np.round(a / 257).astype(np.uint8)
     elif np.issubdtype(a.dtype, np.floating):
         if not np.isfinite(a).all(): raise SubattrError('The image array holds NaN or infinite values.')
+        if a.min() < -1 - 1e-3 or a.max() > 1 + 1e-3:
+            raise SubattrError(f'Float image arrays must lie in [0, 1] (or [-1, 1]); this one spans [{a.min():.3g}, {a.max():.3g}].')
+        if a.min() < 0: a = (a + 1) / 2   # a model-space image in [-1, 1], e.g. a RefImage's own tensor
         a = np.round(np.clip(a, 0, 1) * 255).astype(np.uint8)
     elif a.dtype != np.uint8: raise SubattrError(f"Image arrays must be uint8, uint16, bool or float in [0, 1], not {a.dtype}.")
     return Image.fromarray(a)
@@ -87,7 +96,7 @@ def to_rgb(img:Image.Image, background=(255, 255, 255), notes:list|None=None)->I
         a = np.asarray(img, dtype=np.float64); peak = 1. if a.max() <= 1 else 255.
         img = Image.fromarray(np.round(np.clip(a / peak, 0, 1) * 255).astype(np.uint8)); notes.append('float grayscale scaled to 8 bits')
     m = img.mode
-    if m in ('RGBA', 'LA', 'PA', 'RGBa', 'La') or (m == 'P' and 'transparency' in img.info):
+    if m in ('RGBA', 'LA', 'PA', 'RGBa', 'La') or 'transparency' in img.info:   # tRNS chunks in P, L and RGB PNGs too
         rgba = img.convert('RGBA')
         bg = Image.new('RGBA', rgba.size, tuple(background) + (255,))
         img = Image.alpha_composite(bg, rgba).convert('RGB')
@@ -131,14 +140,18 @@ def load_image(src, # a path, a PIL image, a NumPy array or a torch tensor
               )->RefImage:
     "Load a reference image as a `RefImage` at `size`, refusing anything unusable with one sentence."
     notes = []
+    sz = (size, size) if isinstance(size, int) else tuple(size) if isinstance(size, (tuple, list)) else None
+    if not sz or len(sz) != 2 or not all(isinstance(v, int) and v > 0 for v in sz):
+        raise SubattrError(f'size must be a positive int or a (width, height) pair of ints, not {size!r}.')
     if isinstance(src, (str, Path)): path = Path(src); img = _open(path); name = str(path)
     elif isinstance(src, Image.Image):
         _check_pixels(*src.size, 'The image'); img, name = src, 'PIL image'
     elif isinstance(src, (np.ndarray, torch.Tensor)):
         img, name = _from_array(src), f'{type(src).__name__} of shape {tuple(src.shape)}'
     else: raise SubattrError(f"Cannot read an image from a {type(src).__name__}; give a path, a PIL image or an array.")
+    if getattr(img, 'n_frames', 1) > 1: notes.append(f'first of {img.n_frames} frames used')
     orient = img.getexif().get(0x0112, 1) if hasattr(img, 'getexif') else 1
-    if orient not in (None, 1):
+    if orient in (2, 3, 4, 5, 6, 7, 8):
         img = ImageOps.exif_transpose(img); notes.append(f'EXIF orientation {orient} applied')
     w, h = img.size
     if min(w, h) < MIN_SIDE:

@@ -14,8 +14,8 @@ from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProject
 
 # %% auto #0
 __all__ = ['VOCAB_WORDS', 'ARCHS', 'BUILTINS', 'bytes_to_unicode', 'build_clip_vocab', 'write_clip_tokenizer',
-           'load_clip_tokenizer', 'random_configs', 'build_pipeline', 'n_params', 'tiny_configs', 'tiny_pipeline',
-           'unet_layout', 'unet_arch', 'load_pipeline', 'load_unet']
+           'load_clip_tokenizer', 'toy_path', 'random_configs', 'build_pipeline', 'n_params', 'tiny_configs',
+           'tiny_pipeline', 'unet_layout', 'unet_arch', 'load_pipeline', 'load_unet']
 
 # %% ../nbs/01_models.ipynb #c3da79ff
 VOCAB_WORDS = ('a an the of in on with and or by as to at for from its this that photo picture painting drawing '
@@ -26,7 +26,7 @@ VOCAB_WORDS = ('a an the of in on with and or by as to at for from its this that
     'ring ellipse arrow spiral octagon trapezoid oval rectangle '
     'red green blue yellow orange purple pink cyan magenta white black gray grey brown teal navy lime olive '
     'plain striped stripes dotted dots checkered checks wavy zigzag grid noisy gradient spotted solid '
-    'background foreground left right top bottom center').split()
+    'background foreground left right top bottom center waves pattern no').split()
 
 def bytes_to_unicode()->dict:
     "GPT-2/CLIP's reversible map from the 256 byte values to printable unicode characters."
@@ -73,7 +73,11 @@ def load_clip_tokenizer(folder=None, model_max_length:int=77)->CLIPTokenizer:
 
 # %% ../nbs/01_models.ipynb #2d3af9ca
 ARCHS = {'sd15-random': 'sd15', 'sd21-random': 'sd21', 'sdxl-random': 'sdxl'}
-BUILTINS = ('tiny', *ARCHS)
+BUILTINS = ('tiny', 'toy', *ARCHS)
+
+def toy_path()->Path:
+    "The folder of the toy model (a plain diffusers pipeline trained on ShapesWorld, shipped in the package)."
+    return data_path('toy')
 
 def random_configs(arch:str, # 'sd15', 'sd21' or 'sdxl'
                    width:float=1.0, # channel multiplier; 1 is the real size, 1/8 runs on a CPU
@@ -179,10 +183,22 @@ def _folder_class(folder:Path)->str:
         raise SubattrError(f"'{folder}' is a folder but not a diffusers pipeline (no model_index.json); "
                            f"pass a folder saved with `save_pretrained`, or {_HOWTO}.")
     try: cls = json.loads(idx.read_text())['_class_name']
-    except (ValueError, KeyError) as e: raise SubattrError(f"'{idx}' is not a valid diffusers model index ({e}).") from None
+    except (ValueError, KeyError, TypeError) as e: raise SubattrError(f"'{idx}' is not a valid diffusers model index ({type(e).__name__}: {e}).") from None
+    try: json.loads((folder/'unet'/'config.json').read_text())
+    except FileNotFoundError: pass
+    except ValueError as e: raise SubattrError(f"'{folder/'unet'/'config.json'}' is not valid JSON ({e}).") from None
     if not (folder/'unet'/'config.json').is_file():
         raise SubattrError(f"'{folder}' declares a {cls} but has no unet/config.json; subattr needs a UNet-based pipeline.")
     return cls
+
+def _dtype_kw(dtype)->dict:
+    "from_pretrained's dtype argument, only when one is asked for (each library then loads its default, float32 here)."
+    return {} if dtype is None else {'torch_dtype': dtype}   # newer diffusers also accept `dtype`, older ones only this
+
+def _toy_folder()->Path:
+    if not (toy_path()/'model_index.json').is_file():
+        raise SubattrError(f"The toy model is not in this installation ({toy_path()}); train it with the toy-model notebook (05_toy).")
+    return toy_path()
 
 def _not_found(source, reason):
     return SubattrError(f"Could not load '{source}': it is not a built-in model ({', '.join(BUILTINS)}), not a local folder, "
@@ -207,14 +223,17 @@ def load_pipeline(source:str, # 'tiny', 'sd15-random', 'sd21-random', 'sdxl-rand
                  )->DiffusionPipeline:
     "Load any Stable Diffusion pipeline subattr knows how to find."
     source = str(source)
+    if source == 'toy': source = str(_toy_folder())
     if source == 'tiny': pipe = tiny_pipeline(seed)
     elif source in ARCHS: return build_pipeline(random_configs(ARCHS[source], width), seed=seed, device=device, dtype=dtype, progress=progress)
     elif Path(source).is_dir():
-        _folder_class(Path(source)); pipe = DiffusionPipeline.from_pretrained(source, torch_dtype=dtype)
+        _folder_class(Path(source))
+        with warnings.catch_warnings():   # diffusers 0.42 calls `torch_dtype` deprecated in favour of `dtype`, which older ones lack
+            warnings.simplefilter('ignore', FutureWarning); pipe = DiffusionPipeline.from_pretrained(source, **_dtype_kw(dtype))
     elif Path(source).exists():
         raise SubattrError(f"'{source}' is a file; subattr loads diffusers folders (model_index.json + parts), not single "
                            "checkpoint files: convert it with diffusers' `from_single_file(...).save_pretrained(DIR)` first.")
-    else: pipe = _from_hub(DiffusionPipeline.from_pretrained, source, torch_dtype=dtype)
+    else: pipe = _from_hub(DiffusionPipeline.from_pretrained, source, **_dtype_kw(dtype))
     pipe.set_progress_bar_config(disable=not progress)
     return pipe.to(device) if device != 'cpu' else pipe
 
@@ -224,6 +243,7 @@ def load_unet(source:str, # as for `load_pipeline`
              )->UNet2DConditionModel:
     "The UNet of `source`; on the meta device only its config is read, so even SDXL costs nothing."
     source = str(source)
+    if source == 'toy': source = str(_toy_folder())
     if source == 'tiny': cfg = tiny_configs()['unet']
     elif source in ARCHS: cfg = random_configs(ARCHS[source], width)['unet']
     elif Path(source).is_dir():

@@ -58,3 +58,9 @@ def test_bad_command_and_option_exit_2():
 def test_help_lists_commands():
     r = run('--help')
     assert r.returncode == 0 and 'blocks' in r.stdout
+
+def test_closed_pipe_is_quiet():
+    import subprocess
+    from conftest import SUBATTR
+    r = subprocess.run(f'"{SUBATTR}" blocks sdxl-random --json | head -1', shell=True, capture_output=True, text=True)
+    assert r.stdout.strip() == '[' and 'Traceback' not in r.stderr and 'Broken' not in r.stderr

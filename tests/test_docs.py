@@ -20,7 +20,8 @@ def test_ci_runs_the_readme_test_command():
 
 def test_every_notebook_opens_with_title_and_subtitle():
     for p in NBS:
-        first = ''.join(json.loads(p.read_text())['cells'][0]['source'])
+        cells = [c for c in json.loads(p.read_text())['cells'] if c['cell_type'] != 'raw']   # a raw cell holds front matter
+        first = ''.join(cells[0]['source'])
         assert re.match(r'# .+\n+> .+', first), p.name
 
 def test_every_module_has_its_notebook():
