@@ -4,7 +4,7 @@
 
 # %% ../nbs/90_cli.ipynb #a3a542a6
 from __future__ import annotations
-import json, os, sys
+import json as _json, os, sys   # `json` is also a CLI flag's name
 from fastcore.script import call_parse, anno_parser, Param, store_true
 from .core import SubattrError
 
@@ -24,9 +24,7 @@ def blocks(model:str, # 'tiny', 'sd15-random', 'sd21-random', 'sdxl-random', a l
     from subattr.blocks import BlockMap, block_records, block_table
     bm = BlockMap(load_unet(model, width=width))
     sel = bm.select(select) if select is not None else None
-    if json:
-        import json as _json
-        print(_json.dumps(block_records(bm, sel), indent=1))
+    if json: print(_json.dumps(block_records(bm, sel), indent=1))
     else: print(block_table(bm, sel, max_depth=depth))
 
 # %% ../nbs/90_cli.ipynb #c6f5c68c
@@ -56,7 +54,7 @@ def world_read(files:Param('image files', str, nargs='+'), # images to read (any
     oracle = Oracle.load()
     reads = [dict(file=f, **oracle.read([load_image(f, size=64).image])[0]) for f in files]
     if json:
-        import json as _json; print(_json.dumps(reads, indent=1))
+        print(_json.dumps(reads, indent=1))
     else:
         for r in reads: print(f"{r['file']}: {r['color']} ({r['color_conf']:.2f}) {r['texture']} ({r['texture_conf']:.2f}) {r['shape']} ({r['shape_conf']:.2f})")
 
@@ -71,7 +69,7 @@ def world_eval(model:str='toy', # a pipeline trained on ShapesWorld ('toy', or i
     from subattr.toy import world_eval as _eval
     res = _eval(load_pipeline(model, progress=False), per_caption=per_caption, seed=seed, steps=steps, guidance=guidance)
     if json:
-        import json as _json; print(_json.dumps(res, indent=1))
+        print(_json.dumps(res, indent=1))
     else:
         print(f"{'split':<15}{'images':>8}{'shape':>8}{'color':>8}{'texture':>9}")
         for k, v in res.items():

@@ -67,7 +67,7 @@ _OUTLINES = {   # shape -> list of (polygon, fill) drawn in order; fill 0 cuts a
 
 def _rgb(hue, sat, val): return np.array(colorsys.hsv_to_rgb((hue % 360) / 360, sat, val))
 
-def _pattern(texture, u, v, p):
+def _pattern(texture, u, v):
     "1 where the texture shows the darker shade, in object coordinates (u, v) measured in periods."
     if texture == 'plain': return np.zeros_like(u)
     if texture == 'striped': return (np.mod(u, 1) < .5).astype(float)
@@ -90,7 +90,7 @@ def render(t:Thing, size:int=64)->np.ndarray:
     yy, xx = (np.mgrid[0:S, 0:S] + .5) / _SS
     dx, dy = xx - t.cx, yy - t.cy
     u, v = (dx*ca + dy*sa) / t.period + t.phase, (-dx*sa + dy*ca) / t.period + t.phase
-    shade = _pattern(t.texture, u, v, t.period)[..., None]
+    shade = _pattern(t.texture, u, v)[..., None]
     base = _rgb(COLORS[t.color] + t.hue_jitter, t.sat, t.val)
     obj = base * (1 - .6*shade)                                  # the darker shade keeps the hue and saturation
     g = ((xx + yy) / (2*S/_SS))[..., None]
