@@ -9,7 +9,7 @@ from fastcore.script import call_parse, anno_parser, Param, store_true
 from .core import SubattrError
 
 # %% auto #0
-__all__ = ['COMMANDS', 'blocks', 'world_render', 'world_read', 'world_eval', 'main']
+__all__ = ['COMMANDS', 'blocks', 'world_render', 'world_read', 'world_eval', 'train', 'generate', 'main']
 
 # %% ../nbs/90_cli.ipynb #a7f0aafa
 @call_parse
@@ -87,13 +87,82 @@ def _write_atomic(path, write):
     finally:
         if os.path.exists(tmp): os.remove(tmp)
 
-# %% ../nbs/90_cli.ipynb #998419c0
-COMMANDS = {'blocks': blocks, 'world render': world_render, 'world read': world_read, 'world eval': world_eval}
+# %% ../nbs/90_cli.ipynb #b3e9d3b1
+@call_parse
+def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id', str, required=True)=None,
+          image:Param('the reference image', str, required=True)=None,
+          attribute:Param('what to learn', str, choices=['shape', 'appearance'], required=True)=None,
+          out:Param('the run folder (new or empty; with --resume, this run\'s folder)', str, required=True)=None,
+          select:str=None, # block spec or preset that trains (default: seed-shape for shape, seed-appearance for appearance)
+          mode:Param('what trains', str, choices=['token', 'blocks', 'token+blocks'])='token+blocks',
+          lora_rank:int=0, # 0: full weights; >0: LoRA rank (peft)
+          lora_alpha:float=None, # LoRA alpha (default: the rank)
+          token:str=None, # the placeholder word (default <s> for shape, <a> for appearance)
+          init_word:str=None, # the word the token starts from
+          n_vectors:int=1, # embedding vectors behind the token
+          prompt:str='a {}', # training prompt; {} is the token
+          steps:int=400, # optimiser steps
+          seed:int=0, # every random draw of the run follows from it
+          lr_token:float=5e-3, # learning rate of the token
+          lr_blocks:float=None, # learning rate of the blocks (default 1e-4 LoRA, 1e-5 full)
+          grad_accum:int=1, # micro-batches per step
+          mixed_precision:Param('accelerate mixed precision', str, choices=['no', 'fp16', 'bf16'])='no',
+          grad_checkpointing:store_true=False, # gradient checkpointing in the UNet
+          class_prompt:str=None, # prior preservation with images of this prompt from the base model
+          val_every:int=0, # validation images every N steps (0: none)
+          checkpoint_every:int=None, # default: a quarter of the steps
+          resume:store_true=False, # continue the run in OUT from its newest checkpoint
+          quiet:store_true=False, # no progress bar
+         ):
+    "Learn the shape or the appearance of one image; write a concept folder."
+    from subattr.train import train as _train, TrainConfig
+    cfg = TrainConfig(attribute=attribute, mode=mode, select=select, lora_rank=lora_rank, lora_alpha=lora_alpha, token=token,
+                      init_word=init_word, n_vectors=n_vectors, prompt=prompt, steps=steps, seed=seed, lr_token=lr_token,
+                      lr_blocks=lr_blocks, grad_accum=grad_accum, mixed_precision=mixed_precision, grad_checkpointing=grad_checkpointing,
+                      class_prompt=class_prompt, val_every=val_every, checkpoint_every=checkpoint_every)
+    print(_train(model, image, out, cfg, resume=resume, progress=not quiet))
+
+@call_parse
+def generate(model:Param('the base model the concepts were trained on', str, required=True)=None,
+             prompt:Param('the prompt; it must use each concept\'s token', str, required=True)=None,
+             out:Param('the PNG to write (a grid when --n > 1)', str, required=True)=None,
+             concept:Param('a concept folder (repeat for several)', str, action='append')=None,
+             scale:Param('one scale per concept, in order (default 1)', float, action='append')=None,
+             seed:int=0, # the same seed gives the same pixels on the CPU
+             steps:int=25, # denoising steps
+             guidance:float=None, # classifier-free guidance (default: the pipeline's)
+             n:int=1, # images (written side by side)
+            ):
+    "Draw a prompt with concepts applied."
+    from pathlib import Path
+    from subattr.generate import generate as _generate, load_concept
+    from subattr.models import load_pipeline
+    from PIL import Image
+    if Path(out).suffix.lower() != '.png': raise SubattrError(f"'{out}' should end in .png.")
+    concepts = [load_concept(c) for c in concept or []]   # refuse a bad folder before loading the model
+    if scale and len(scale) != len(concepts): raise SubattrError(f'{len(concepts)} concepts but {len(scale)} --scale values; give one per concept.')
+    imgs = _generate(load_pipeline(model, progress=False), prompt, concepts, scales=scale, seed=seed, steps=steps, guidance=guidance, n=n)
+    w, h = imgs[0].size; grid = Image.new('RGB', (w * len(imgs), h))
+    for i, im in enumerate(imgs): grid.paste(im, (i * w, 0))
+    _write_atomic(out, lambda p: grid.save(p, format='PNG'))
+    print(out)
+
+# %% ../nbs/90_cli.ipynb #47802847
+COMMANDS = {'blocks': blocks, 'train': train, 'generate': generate,
+            'world render': world_render, 'world read': world_read, 'world eval': world_eval}
 
 def _usage()->str:
     lines = ['usage: subattr COMMAND [options]', '', 'commands:']
     lines += [f'  {k:<14} {(f.__doc__ or "").splitlines()[0]}' for k, f in COMMANDS.items()]
     return '\n'.join(lines + ['', "run 'subattr COMMAND --help' for a command's options"])
+
+def _dashed(parser):
+    "Options spelled with dashes (`--lora-rank`), as shell users expect; the underscore spelling stays as a hidden alias."
+    for a in parser._actions:
+        dashed = [o if not o.startswith('--') else '--' + o[2:].replace('_', '-') for o in a.option_strings]
+        for o in dashed: parser._option_string_actions[o] = a
+        a.option_strings = dashed
+    return parser
 
 def main(argv:list|None=None)->int:
     "Entry point of the `subattr` console script."
@@ -107,11 +176,12 @@ def main(argv:list|None=None)->int:
     if cmd not in COMMANDS:
         print(f"subattr: unknown command '{cmd}'; commands are {', '.join(sorted({c.split()[0] for c in COMMANDS}))}.", file=sys.stderr); return 2
     f = COMMANDS[cmd]
-    args = vars(anno_parser(f, prog=f'subattr {cmd}').parse_args(rest))   # argparse exits 2 on bad options
+    args = vars(_dashed(anno_parser(f, prog=f'subattr {cmd}')).parse_args(rest))   # argparse exits 2 on bad options
     args.pop('pdb', None); args.pop('xtra', None)
     try: f(**args); sys.stdout.flush()
-    except SubattrError as e:
-        print(f'subattr {cmd}: error: {e}', file=sys.stderr); return 1
+    except SubattrError as e:   # a stopped training run carries its exit status (130 for SIGINT, 143 for SIGTERM)
+        code = getattr(e, 'code', 1)
+        print(f"subattr {cmd}: {'error: ' if code == 1 else ''}{e}", file=sys.stderr); return code
     except KeyboardInterrupt:
         print(f'subattr {cmd}: interrupted', file=sys.stderr); return 130
     except BrokenPipeError:   # `subattr blocks ... | head`: the reader left; exit quietly

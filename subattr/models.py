@@ -5,6 +5,7 @@
 # %% ../nbs/01_models.ipynb #c2162bbc
 from __future__ import annotations
 import json, math, os, re, time, warnings
+from contextlib import contextmanager
 from pathlib import Path
 import torch
 from .core import SubattrError, data_path, seeded   # first: it quiets a transformers import note
@@ -214,14 +215,28 @@ def _from_hub(loader, source:str, **kw):
         msg = str(e).strip().split('\n')[0]
         raise _not_found(source, msg if len(msg) <= 200 else msg[:200].rsplit(' ', 1)[0] + ' …') from None
 
+@contextmanager
+def _loading_bars(show:bool):
+    "Switch diffusers' and transformers' loading progress bars on or off inside the block; restore them after."
+    from diffusers.utils import logging as dl
+    from transformers.utils import logging as tl
+    was = dl.is_progress_bar_enabled(), tl.is_progress_bar_enabled()
+    if not show: dl.disable_progress_bar(); tl.disable_progress_bar()
+    try: yield
+    finally:
+        for m, w in zip((dl, tl), was): m.enable_progress_bar() if w else m.disable_progress_bar()
+
 def load_pipeline(source:str, # 'tiny', 'sd15-random', 'sd21-random', 'sdxl-random', a local diffusers folder, or a hub id
                   width:float=1.0, # channel multiplier for the *-random architectures
                   device='cpu', # 'meta' (random architectures only), 'cpu', 'cuda', ...
                   dtype=None, # e.g. torch.float16
                   seed:int=0, # weights of the random models
-                  progress:bool=True, # show diffusers' progress bar when sampling
+                  progress:bool=True, # show diffusers' progress bars when loading and sampling
                  )->DiffusionPipeline:
     "Load any Stable Diffusion pipeline subattr knows how to find."
+    with _loading_bars(progress): return _load_pipeline(source, width, device, dtype, seed, progress)
+
+def _load_pipeline(source, width, device, dtype, seed, progress):
     source = str(source)
     if source == 'toy': source = str(_toy_folder())
     if source == 'tiny': pipe = tiny_pipeline(seed)
