@@ -64,6 +64,7 @@ class TrainConfig:
     checkpoint_every:int|None=None # default: a quarter of the steps
     keep:int=2 # complete checkpoints kept
     seed:int=0 # every random draw of the run follows from it
+    resolution:int|None=None # training image side (default: the model's, 512 for SD 1.5, 64 for the toy)
     def resolved(self)->TrainConfig:
         "The same config with every `None` replaced by its default, checked."
         if self.attribute not in ATTRIBUTES: raise SubattrError(f"attribute must be 'shape' or 'appearance', not '{self.attribute}'.")
@@ -268,12 +269,11 @@ def _latents(vae, mean, std, idx, gen):
     return (z - sh) * sf
 
 # %% ../nbs/06_train.ipynb #1aba2bee
-def _encode(pipe, prompts:list, device)->dict:
-    "UNet conditioning for prompts: encoder states, plus SDXL's pooled embeddings and size ids."
-    out = pipe.encode_prompt(prompts, device, 1, False)
+def _encode(pipe, prompts:list, device, res:int)->dict:
+    "UNet conditioning for prompts: encoder states, plus SDXL's pooled embeddings and size ids (for `res`-pixel images)."
+    out = pipe.encode_prompt(prompt=prompts, device=device, num_images_per_prompt=1, do_classifier_free_guidance=False)
     cond = dict(encoder_hidden_states=out[0])
     if getattr(pipe, 'text_encoder_2', None) is not None:   # SDXL: pooled text embeddings and size/crop ids
-        res = model_resolution(pipe)
         ids = torch.tensor([[res, res, 0, 0, res, res]], device=device, dtype=out[0].dtype).repeat(len(prompts), 1)
         cond['added_cond_kwargs'] = dict(text_embeds=out[2], time_ids=ids)
     return cond
@@ -337,7 +337,9 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
     t0 = time.time()
     pipe = load_pipeline(model, width=width, progress=False)
-    res = model_resolution(pipe)
+    res = cfg.resolution or model_resolution(pipe)
+    mult = pipe.vae_scale_factor * 2 ** (len(pipe.unet.config.block_out_channels) - 1)
+    if res % mult: raise SubattrError(f'The resolution {res} must be a multiple of {mult} for this model.')
     ref = load_image(image, size=res)
     bm = BlockMap(pipe.unet)
     sel = bm.select(cfg.select) if cfg.trains_blocks else None
@@ -385,10 +387,10 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
     prompt = cfg.prompt.replace('{}', cfg.word)
     if cfg.class_prompt:
         cmean, cstd = _encode_images(vae, _class_images(pipe, cfg, out, res))
-        with torch.no_grad(): ccond = _encode(pipe, [cfg.class_prompt], acc.device)
+        with torch.no_grad(): ccond = _encode(pipe, [cfg.class_prompt], acc.device, res)
     fixed_cond = None
     if not token:
-        with torch.no_grad(): fixed_cond = _encode(pipe, [prompt], acc.device)
+        with torch.no_grad(): fixed_cond = _encode(pipe, [prompt], acc.device, res)
     noise_sched = DDPMScheduler.from_config(pipe.scheduler.config)
     T = noise_sched.config.num_train_timesteps
     tw = _timestep_weights(cfg.timesteps, T)
@@ -429,7 +431,7 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
             for _ in range(cfg.grad_accum):
                 with acc.accumulate(unet):
                     idx = torch.randint(0, len(mean), (cfg.batch_size,), generator=gen)
-                    cond = fixed_cond if fixed_cond is not None else _encode(pipe, [prompt], acc.device)
+                    cond = fixed_cond if fixed_cond is not None else _encode(pipe, [prompt], acc.device, res)
                     cond = _take(cond, torch.zeros(cfg.batch_size, dtype=torch.long))
                     with acc.autocast(): loss = loss_of(idx, cond, mean, std)
                     if cfg.class_prompt:
@@ -449,7 +451,7 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
             bar.update(1); bar.set_postfix(loss=f'{total:.4f}', refresh=False)
             if callback is not None: callback(step + 1, total, dict(token=token, params=block_params, pipe=pipe))
             done = step + 1
-            if cfg.val_every and done % cfg.val_every == 0: _validate(pipe, cfg, out, done)
+            if cfg.val_every and done % cfg.val_every == 0: _validate(pipe, cfg, out, done, res)
             if done % cfg.checkpoint_every == 0 or done == cfg.steps or caught:
                 last_ckpt = save_checkpoint(out, done, trainable_state(), opt, sched, gen, history, cfg.keep)
             if caught:
@@ -467,12 +469,12 @@ def _check_init_word(pipe, word:str):
         if not tok(word, add_special_tokens=False).input_ids: raise SubattrError(f"The initialisation word '{word}' tokenizes to nothing.")
 
 @torch.no_grad()
-def _validate(pipe, cfg:TrainConfig, out:Path, step:int):
+def _validate(pipe, cfg:TrainConfig, out:Path, step:int, res:int):
     "Draw the validation prompts with a fixed seed into `out/validation/step-N.png` (one row)."
     d = out/'validation'; d.mkdir(exist_ok=True)
     prompts = [p.replace('{}', cfg.word) for p in (cfg.val_prompts or (cfg.prompt,))]
     pipe.unet.eval()
-    imgs = [pipe(p, generator=torch.Generator().manual_seed(cfg.seed), num_inference_steps=20).images[0] for p in prompts]
+    imgs = [pipe(p, generator=torch.Generator().manual_seed(cfg.seed), num_inference_steps=20, height=res, width=res).images[0] for p in prompts]
     pipe.unet.train()
     w, h = imgs[0].size; grid = Image.new('RGB', (w * len(imgs), h))
     for i, im in enumerate(imgs): grid.paste(im, (i * w, 0))
