@@ -9,7 +9,8 @@ from fastcore.script import call_parse, anno_parser, Param, store_true
 from .core import SubattrError
 
 # %% auto #0
-__all__ = ['COMMANDS', 'blocks', 'world_render', 'world_read', 'world_eval', 'train', 'generate', 'main']
+__all__ = ['COMMANDS', 'blocks', 'world_render', 'world_read', 'world_eval', 'train', 'generate', 'demo', 'probe_finetune',
+           'probe_inject', 'probe_layers', 'probe_timesteps', 'probe_linear', 'main']
 
 # %% ../nbs/90_cli.ipynb #a7f0aafa
 @call_parse
@@ -147,13 +148,80 @@ def generate(model:Param('the base model the concepts were trained on', str, req
     _write_atomic(out, lambda p: grid.save(p, format='PNG'))
     print(out)
 
-# %% ../nbs/90_cli.ipynb #47802847
-COMMANDS = {'blocks': blocks, 'train': train, 'generate': generate,
-            'world render': world_render, 'world read': world_read, 'world eval': world_eval}
+# %% ../nbs/90_cli.ipynb #88229e49
+@call_parse
+def demo(out:str='subattr-demo', # the report folder (new or empty, or a demo folder to finish)
+         quick:store_true=False, # a smaller run (2 references, 40 steps, fewer images) for a first look
+         ):
+    "The main job: probe where the toy model keeps shape and appearance; write DIR/report.md."
+    from subattr.probe import demo as _demo
+    kw = dict(references=2, steps=40, n_train=240, n_test=120, timesteps=(200, 700)) if quick else {}
+    print(_demo(out, **kw)/'report.md')
+
+def _probe_out(out, name, rows, summary=None):
+    from pathlib import Path
+    from subattr.readout import write_table
+    write_table(rows, Path(out)/name)
+    if summary is not None: print(_json.dumps(summary, indent=1))
+    print(f'{len(rows)} rows in {Path(out)/name}.json and .csv')
+
+@call_parse
+def probe_finetune(model:str='toy', # base model
+                   out:str='probe-out', # results folder
+                   select:Param('a selection to probe (repeat; default: the seed presets, P+ sets and every block)', str, action='append')=None,
+                   mode:Param('training mode (repeat)', str, action='append', choices=['blocks', 'token+blocks'])=None,
+                   references:int=4, held_out:int=1, # references, and how many use a held-out word
+                   seeds:int=2, steps:int=150, lr:float=5e-4, prompts:int=2, images:int=2,
+                  ):
+    "Fine-tune probe: which selection keeps the reference's shape or appearance against a conflicting prompt."
+    from subattr.probe import finetune_probe, finetune_summary, probe_references
+    rows = finetune_probe(model, out, select, tuple(mode or ('blocks', 'token+blocks')), probe_references(references, held_out=held_out),
+                          tuple(range(seeds)), steps, lr, prompts=prompts, images=images)
+    _probe_out(out, 'finetune', rows, finetune_summary(rows))
+
+@call_parse
+def probe_inject(model:str='toy', out:str='probe-out', references:int=4, held_out:int=1, seeds:int=1,
+                 fraction:float=1., # share of the steps that inject
+                 prompts:int=2, images:int=2):
+    "Injection probe: copy the reference's ResNet outputs or self-attention Q/K or K/V into one layer at a time."
+    from subattr.probe import injection_probe, probe_references
+    _probe_out(out, 'inject', injection_probe(model, out, None, probe_references(references, held_out=held_out), tuple(range(seeds)), fraction, prompts, images))
+
+@call_parse
+def probe_layers(model:str='toy', out:str='probe-out', pairs:int=4, seeds:int=1, images:int=2):
+    "Per-layer prompt probe (P+): cross-attention layers in a set see prompt A, the rest prompt B."
+    from subattr.probe import layer_prompt_probe
+    _probe_out(out, 'layers', layer_prompt_probe(model, out, None, pairs, tuple(range(seeds)), images))
+
+@call_parse
+def probe_timesteps(model:str='toy', out:str='probe-out', pairs:int=4, seeds:int=1, images:int=2):
+    "Per-timestep prompt probe (ProSpect): prompt A until step fraction tau, then prompt B."
+    from subattr.probe import timestep_probe
+    _probe_out(out, 'timesteps', timestep_probe(model, out, pairs=pairs, seeds=tuple(range(seeds)), images=images))
+
+@call_parse
+def probe_linear(model:str='toy', out:str='probe-out', n_train:int=600, n_test:int=300, seed:int=0):
+    "Linear probes: how well each block's features tell shape, colour and texture, per timestep."
+    from subattr.probe import linear_probe
+    _probe_out(out, 'linear', linear_probe(model, out, n_train, n_test, seed=seed))
+
+# %% ../nbs/90_cli.ipynb #c8f38be2
+class _Lazy:
+    "A subcommand defined in a heavier module, imported only when it runs (so `subattr --help` stays instant)."
+    def __init__(self, mod:str, name:str, doc:str): self.mod, self.name, self.__doc__ = mod, name, doc
+    def load(self):
+        import importlib
+        return getattr(importlib.import_module(self.mod), self.name)
+
+COMMANDS = {'demo': demo, 'blocks': blocks, 'train': train, 'generate': generate,
+            'probe finetune': probe_finetune, 'probe inject': probe_inject, 'probe layers': probe_layers,
+            'probe timesteps': probe_timesteps, 'probe linear': probe_linear,
+            'world render': world_render, 'world read': world_read, 'world eval': world_eval,
+            'attention': _Lazy('subattr.viz', 'attention_command', 'Sample a prompt while recording every cross-attention map; write heat maps, the maps (safetensors) and a JSON index.')}
 
 def _usage()->str:
     lines = ['usage: subattr COMMAND [options]', '', 'commands:']
-    lines += [f'  {k:<14} {(f.__doc__ or "").splitlines()[0]}' for k, f in COMMANDS.items()]
+    lines += [f'  {k:<16} {(f.__doc__ or "").splitlines()[0]}' for k, f in COMMANDS.items()]
     return '\n'.join(lines + ['', "run 'subattr COMMAND --help' for a command's options"])
 
 def _dashed(parser):
@@ -169,13 +237,15 @@ def main(argv:list|None=None)->int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help'): print(_usage()); return 0
     cmd, rest = argv[0], argv[1:]
-    if cmd == 'world':
-        if not rest or rest[0] not in ('render', 'read', 'eval'):
-            print("subattr world: say what to do: 'render', 'read' or 'eval'.", file=sys.stderr); return 2
-        cmd, rest = f'world {rest[0]}', rest[1:]
+    groups = {g: [c.split()[1] for c in COMMANDS if c.startswith(g + ' ')] for g in ('world', 'probe')}
+    if cmd in groups:
+        if not rest or rest[0] not in groups[cmd]:
+            print(f"subattr {cmd}: say what to do: {', '.join(repr(c) for c in groups[cmd])}.", file=sys.stderr); return 2
+        cmd, rest = f'{cmd} {rest[0]}', rest[1:]
     if cmd not in COMMANDS:
         print(f"subattr: unknown command '{cmd}'; commands are {', '.join(sorted({c.split()[0] for c in COMMANDS}))}.", file=sys.stderr); return 2
     f = COMMANDS[cmd]
+    if isinstance(f, _Lazy): f = f.load()
     args = vars(_dashed(anno_parser(f, prog=f'subattr {cmd}')).parse_args(rest))   # argparse exits 2 on bad options
     args.pop('pdb', None); args.pop('xtra', None)
     try: f(**args); sys.stdout.flush()

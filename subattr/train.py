@@ -9,6 +9,7 @@ from contextlib import contextmanager, ExitStack
 from dataclasses import dataclass, asdict, field, fields, replace
 from pathlib import Path
 import numpy as np, torch
+from PIL import Image
 import torch.nn.functional as F
 from torch import nn
 from safetensors.torch import save_file, load_file
@@ -353,11 +354,16 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
     out.mkdir(parents=True, exist_ok=True)
     if not (out/'run.json').exists(): (out/'run.json').write_text(json.dumps(record, indent=1))
 
+    # accelerate keeps one global state per process; each run sets its own precision and accumulation, so reset it
+    # (the process-group part, which `accelerate launch` sets up, is kept)
+    from accelerate.state import AcceleratorState, GradientState
+    AcceleratorState._reset_state(); GradientState._reset_state()
     acc = Accelerator(mixed_precision=cfg.mixed_precision, gradient_accumulation_steps=cfg.grad_accum, cpu=device == 'cpu')
     pipe.to(acc.device)
     unet, vae = pipe.unet, pipe.vae
     for m in [unet, vae] + [te for _, te in _text_parts(pipe)]: m.requires_grad_(False); m.eval()
     gen = torch.Generator().manual_seed(cfg.seed)   # every random draw of the loop comes from here (CPU: same on any device)
+    class_imgs = _class_images(pipe, cfg, out, res) if cfg.class_prompt else None   # drawn by the untouched base model
 
     # what trains
     token = PlaceholderToken(pipe, cfg.token, cfg.init_word, cfg.n_vectors) if cfg.trains_token else None
@@ -386,7 +392,7 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
     mean, std = _encode_images(vae, views)
     prompt = cfg.prompt.replace('{}', cfg.word)
     if cfg.class_prompt:
-        cmean, cstd = _encode_images(vae, _class_images(pipe, cfg, out, res))
+        cmean, cstd = _encode_images(vae, class_imgs)
         with torch.no_grad(): ccond = _encode(pipe, [cfg.class_prompt], acc.device, res)
     fixed_cond = None
     if not token:
@@ -410,14 +416,21 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
         gen.set_state(ck['rng']['generator']); torch.set_rng_state(ck['rng']['torch'])
         start, history = ck['step'], ck['history']
 
-    def loss_of(idx, cond, m, s):
-        z = _latents(vae, m, s, idx, gen)
-        noise = torch.randn(z.shape, generator=gen).to(z.device)
-        t = torch.multinomial(tw, len(idx), replacement=True, generator=gen).to(z.device)
-        zt = noise_sched.add_noise(z, noise, t)
+    def loss_of(parts):
+        "One UNet pass over every part (the reference's views, and the class images for prior preservation): Σ weight·MSE."
+        zs, ns, ts, cs = [], [], [], []
+        for idx, cond, m, s_, _ in parts:
+            z = _latents(vae, m, s_, idx, gen); zs.append(z)
+            ns.append(torch.randn(z.shape, generator=gen).to(z.device))
+            ts.append(torch.multinomial(tw, len(idx), replacement=True, generator=gen).to(z.device)); cs.append(cond)
+        z, noise, t = torch.cat(zs), torch.cat(ns), torch.cat(ts)
+        cond = {'encoder_hidden_states': torch.cat([c['encoder_hidden_states'] for c in cs])}
+        if 'added_cond_kwargs' in cs[0]: cond['added_cond_kwargs'] = {k: torch.cat([c['added_cond_kwargs'][k] for c in cs]) for k in cs[0]['added_cond_kwargs']}
         target = noise if pred_type == 'epsilon' else noise_sched.get_velocity(z, noise, t)
-        pred = unet(zt, t, **cond).sample
-        return F.mse_loss(pred.float(), target.float())
+        pred = unet(noise_sched.add_noise(z, noise, t), t, **cond).sample
+        err = (pred.float() - target.float()).pow(2).flatten(1).mean(1)
+        sizes = [len(p[0]) for p in parts]
+        return sum(w * e.mean() for (*_, w), e in zip(parts, err.split(sizes)))
 
     last_ckpt = ckpts[-1] if ckpts else None
     bar = tqdm(total=cfg.steps, initial=start, disable=not progress, desc='train', file=sys.stderr, dynamic_ncols=True)
@@ -433,10 +446,11 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
                     idx = torch.randint(0, len(mean), (cfg.batch_size,), generator=gen)
                     cond = fixed_cond if fixed_cond is not None else _encode(pipe, [prompt], acc.device, res)
                     cond = _take(cond, torch.zeros(cfg.batch_size, dtype=torch.long))
-                    with acc.autocast(): loss = loss_of(idx, cond, mean, std)
-                    if cfg.class_prompt:
+                    parts = [(idx, cond, mean, std, 1.)]
+                    if cfg.class_prompt:   # prior preservation: class images in the same pass
                         cidx = torch.randint(0, len(cmean), (cfg.batch_size,), generator=gen)
-                        with acc.autocast(): loss = loss + cfg.prior_weight * loss_of(cidx, _take(ccond, torch.zeros(cfg.batch_size, dtype=torch.long)), cmean, cstd)
+                        parts.append((cidx, _take(ccond, torch.zeros(cfg.batch_size, dtype=torch.long)), cmean, cstd, cfg.prior_weight))
+                    with acc.autocast(): loss = loss_of(parts)
                     if not torch.isfinite(loss):
                         where = f'; the last good checkpoint is {last_ckpt}' if last_ckpt else '; no checkpoint had been written yet'
                         raise TrainingStopped(f'the loss became {loss.item()} at step {step + 1}: training stopped{where}. '

@@ -1,0 +1,80 @@
+"Attention, features and attribution on the real layouts (CPU-sized), on a saved diffusers folder, and the `attention` command."
+import json
+import numpy as np, pytest, torch
+from safetensors.torch import load_file
+from subattr.core import SubattrError
+from subattr.models import load_pipeline
+from subattr.attention import AttentionStore, attention_layers, record, running_mean_bytes
+from subattr.features import record_features
+from subattr.viz import attention_command
+
+SD15_RES = [64]*2 + [32]*2 + [16]*2 + [8] + [16]*3 + [32]*3 + [64]*3   # cross-attention sides at 512 px
+
+@pytest.fixture(scope='module')
+def sd15(): return load_pipeline('sd15-random', width=1/8, progress=False)
+
+def test_sd15_names_and_shapes(sd15):
+    store, img = record(sd15, 'a photo of a red cat', steps=2, size=128)   # 16² latents: sides are SD15_RES / 4
+    names = attention_layers(sd15, 'cross')
+    assert len(names) == 16 and all(n.endswith('attn2') for n in names)
+    assert [store.maps[n].shape for n in names] == [(1, r // 4, r // 4, 77) for r in SD15_RES]
+    assert store.words[0][:7] == ['<|startoftext|>', 'a', 'photo', 'of', 'a', 'red', 'cat']
+    assert img.shape == (1, 128, 128, 3)
+    assert running_mean_bytes(load_pipeline('sd15-random', device='meta').unet) < 50 * 2**20
+
+def test_sd15_recording_changes_no_pixel(sd15):
+    _, plain = record(sd15, 'a red cat', steps=2, size=64, layers='mid_block')
+    with AttentionStore(sd15, kind='both', max_self_res=None):
+        rec = sd15('a red cat', num_inference_steps=2, guidance_scale=4., height=64, width=64, output_type='np',
+                   generator=[torch.Generator().manual_seed(0)]).images
+    assert (np.asarray(plain) == (rec * 255).round().astype(np.uint8)).all()
+
+def test_sd15_features(sd15):
+    fs, _ = record_features(sd15, 'a cat', 'up_blocks.1,down_blocks.2.resnets.1', steps=2, at=[1], size=128)
+    f = fs.features   # 16² latents: up_blocks.1 upsamples 4² to 8²
+    assert f['up_blocks.1'].shape[:2] == (1, 1) and f['up_blocks.1'].shape[-2:] == (8, 8)
+    assert f['down_blocks.2.resnets.1'].shape[-2:] == (4, 4)
+
+def test_sdxl_names_and_shapes():
+    pipe = load_pipeline('sdxl-random', width=1/8, progress=False)
+    store, _ = record(pipe, 'a red cat', steps=1, size=128)
+    assert len(store.maps) == 70
+    m = store.maps['up_blocks.0.attentions.1.transformer_blocks.9.attn2']
+    assert m.shape == (1, 4, 4, 77) and m.dtype == torch.float16
+    from subattr.attribution import OracleObjective, block_attribution
+    from subattr.shapesworld import Oracle, Thing, render
+    r = block_attribution(pipe, OracleObjective(Oracle.load(), 'shape', 'circle'), render(Thing('circle', 'red', 'plain')), 'a red circle',
+                          timesteps=(500,), modules=['up_blocks.0.attentions.1'], method='gradcam')
+    assert r['maps'][500]['up_blocks.0.attentions.1'].shape == (2, 2)
+
+def test_command_on_a_saved_folder(tiny_folder, tmp_path):
+    out = tmp_path/'maps'
+    attention_command(str(tiny_folder), 'a red circle', str(out), steps=3, seed=1)
+    idx = json.loads((out/'index.json').read_text())
+    maps = load_file(str(out/'maps.safetensors'))
+    assert set(maps) == set(idx['layers']) and len(maps) == 10   # tiny: one layer per block stage
+    assert idx['axes'] == ['prompt', 'y', 'x', 'key'] and idx['seed'] == 1 and idx['words'][0][1:4] == ['a', 'red', 'circle']
+    assert all(list(maps[n].shape) == v['shape'] for n, v in idx['layers'].items())
+    assert (out/'heatmaps.png').stat().st_size > 0 and (out/'image.png').exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith('.')]   # no temporary folder left behind
+
+@pytest.mark.parametrize('args, msg', [(dict(model='tiny', prompt=''), 'prompt is empty'),
+                                       (dict(model='nope/nope-x', prompt='a cat'), 'Could not load'),
+                                       (dict(model='tiny', prompt='a cat', by='pixel'), "--by must be"),
+                                       (dict(model='tiny', prompt='a cat', steps=0), '--steps must be')])
+def test_command_errors(tmp_path, args, msg):
+    with pytest.raises(SubattrError, match=msg): attention_command(out=str(tmp_path/'o'), **args)
+    assert not (tmp_path/'o').exists()
+
+def test_command_never_overwrites(tmp_path):
+    f = tmp_path/'file'; f.write_text('mine')
+    with pytest.raises(SubattrError, match='is a file'): attention_command('tiny', 'a cat', str(f))
+    d = tmp_path/'full'; d.mkdir(); (d/'x').write_text('mine')
+    with pytest.raises(SubattrError, match='not empty'): attention_command('tiny', 'a cat', str(d))
+    assert f.read_text() == 'mine' and (d/'x').read_text() == 'mine'
+    with pytest.raises(SubattrError, match='does not exist'): attention_command('tiny', 'a cat', str(tmp_path/'no'/'deeper'))
+
+def test_anno_parser_reads_the_signature():
+    from fastcore.script import anno_parser
+    ns = anno_parser(attention_command).parse_args(['--model', 'tiny', '--prompt', 'a cat', '--out', 'd', '--steps', '5', '--size', '64'])
+    assert (ns.model, ns.prompt, ns.out, ns.steps, ns.size, ns.width) == ('tiny', 'a cat', 'd', 5, 64, 1.0)
