@@ -98,6 +98,8 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
           mode:Param('what trains', str, choices=['token', 'blocks', 'token+blocks'])='token+blocks',
           lora_rank:int=0, # 0: full weights; >0: LoRA rank (peft)
           lora_alpha:float=None, # LoRA alpha (default: the rank)
+          lora_targets:str='to_q,to_k,to_v,to_out.0', # module name endings that get LoRA adapters
+          rare_word:str='sks', # the fixed word of --mode blocks (give each blocks-mode concept its own to combine them)
           token:str=None, # the placeholder word (default <s> for shape, <a> for appearance)
           init_word:str=None, # the word the token starts from
           n_vectors:int=1, # embedding vectors behind the token
@@ -117,7 +119,8 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
          ):
     "Learn the shape or the appearance of one image; write a concept folder."
     from subattr.train import train as _train, TrainConfig
-    cfg = TrainConfig(attribute=attribute, mode=mode, select=select, lora_rank=lora_rank, lora_alpha=lora_alpha, token=token,
+    cfg = TrainConfig(attribute=attribute, mode=mode, select=select, lora_rank=lora_rank, lora_alpha=lora_alpha, lora_targets=lora_targets,
+                      rare_word=rare_word, token=token,
                       init_word=init_word, n_vectors=n_vectors, prompt=prompt, steps=steps, seed=seed, lr_token=lr_token,
                       lr_blocks=lr_blocks, grad_accum=grad_accum, mixed_precision=mixed_precision, grad_checkpointing=grad_checkpointing,
                       class_prompt=class_prompt, val_every=val_every, checkpoint_every=checkpoint_every)
@@ -142,7 +145,9 @@ def generate(model:Param('the base model the concepts were trained on', str, req
     if Path(out).suffix.lower() != '.png': raise SubattrError(f"'{out}' should end in .png.")
     concepts = [load_concept(c) for c in concept or []]   # refuse a bad folder before loading the model
     if scale and len(scale) != len(concepts): raise SubattrError(f'{len(concepts)} concepts but {len(scale)} --scale values; give one per concept.')
-    imgs = _generate(load_pipeline(model, progress=False), prompt, concepts, scales=scale, seed=seed, steps=steps, guidance=guidance, n=n)
+    import torch
+    pipe = load_pipeline(model, progress=False, device='cuda' if torch.cuda.is_available() else 'cpu')
+    imgs = _generate(pipe, prompt, concepts, scales=scale, seed=seed, steps=steps, guidance=guidance, n=n)
     w, h = imgs[0].size; grid = Image.new('RGB', (w * len(imgs), h))
     for i, im in enumerate(imgs): grid.paste(im, (i * w, 0))
     _write_atomic(out, lambda p: grid.save(p, format='PNG'))
@@ -158,12 +163,19 @@ def demo(out:str='subattr-demo', # the report folder (new or empty, or a demo fo
     kw = dict(references=2, steps=40, n_train=240, n_test=120, timesteps=(200, 700)) if quick else {}
     print(_demo(out, **kw)/'report.md')
 
-def _probe_out(out, name, rows, summary=None):
+def _probe_out(out, name, rows, plot, summary=None):
+    "Write a probe's tidy table (JSON and CSV) and its summary figure; print where."
     from pathlib import Path
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
     from subattr.readout import write_table
+    from accelerate import PartialState
+    if not PartialState().is_main_process: return   # under `accelerate launch`, one process writes
     write_table(rows, Path(out)/name)
-    if summary is not None: print(_json.dumps(summary, indent=1))
-    print(f'{len(rows)} rows in {Path(out)/name}.json and .csv')
+    plot(rows); plt.tight_layout(); plt.savefig(Path(out)/f'{name}.png', dpi=80); plt.close('all')
+    if summary is not None:
+        for k, v in summary.items(): print(k, ' '.join(f'{m}={r}' for m, r in v.items()))
+    print(f'{len(rows)} rows in {Path(out)/name}.json and .csv; figure {Path(out)/name}.png')
 
 @call_parse
 def probe_finetune(model:str='toy', # base model
@@ -174,36 +186,40 @@ def probe_finetune(model:str='toy', # base model
                    seeds:int=2, steps:int=150, lr:float=5e-4, prompts:int=2, images:int=2,
                   ):
     "Fine-tune probe: which selection keeps the reference's shape or appearance against a conflicting prompt."
-    from subattr.probe import finetune_probe, finetune_summary, probe_references
+    from subattr.probe import finetune_probe, finetune_summary, probe_references, plot_finetune
     rows = finetune_probe(model, out, select, tuple(mode or ('blocks', 'token+blocks')), probe_references(references, held_out=held_out),
                           tuple(range(seeds)), steps, lr, prompts=prompts, images=images)
-    _probe_out(out, 'finetune', rows, finetune_summary(rows))
+    summ = finetune_summary(rows)
+    _probe_out(out, 'finetune', rows, lambda r: plot_finetune(summ), summ)
 
 @call_parse
 def probe_inject(model:str='toy', out:str='probe-out', references:int=4, held_out:int=1, seeds:int=1,
                  fraction:float=1., # share of the steps that inject
                  prompts:int=2, images:int=2):
     "Injection probe: copy the reference's ResNet outputs or self-attention Q/K or K/V into one layer at a time."
-    from subattr.probe import injection_probe, probe_references
-    _probe_out(out, 'inject', injection_probe(model, out, None, probe_references(references, held_out=held_out), tuple(range(seeds)), fraction, prompts, images))
+    from subattr.probe import injection_probe, probe_references, plot_injection
+    from subattr.models import load_unet
+    from subattr.blocks import BlockMap
+    rows = injection_probe(model, out, None, probe_references(references, held_out=held_out), tuple(range(seeds)), fraction, prompts, images)
+    _probe_out(out, 'inject', rows, lambda r: plot_injection(r, BlockMap(load_unet(model))))
 
 @call_parse
 def probe_layers(model:str='toy', out:str='probe-out', pairs:int=4, seeds:int=1, images:int=2):
     "Per-layer prompt probe (P+): cross-attention layers in a set see prompt A, the rest prompt B."
-    from subattr.probe import layer_prompt_probe
-    _probe_out(out, 'layers', layer_prompt_probe(model, out, None, pairs, tuple(range(seeds)), images))
+    from subattr.probe import layer_prompt_probe, plot_follow
+    _probe_out(out, 'layers', layer_prompt_probe(model, out, None, pairs, tuple(range(seeds)), images), lambda r: plot_follow(r, 'set'))
 
 @call_parse
 def probe_timesteps(model:str='toy', out:str='probe-out', pairs:int=4, seeds:int=1, images:int=2):
     "Per-timestep prompt probe (ProSpect): prompt A until step fraction tau, then prompt B."
-    from subattr.probe import timestep_probe
-    _probe_out(out, 'timesteps', timestep_probe(model, out, pairs=pairs, seeds=tuple(range(seeds)), images=images))
+    from subattr.probe import timestep_probe, plot_follow
+    _probe_out(out, 'timesteps', timestep_probe(model, out, pairs=pairs, seeds=tuple(range(seeds)), images=images), lambda r: plot_follow(r, 'tau'))
 
 @call_parse
 def probe_linear(model:str='toy', out:str='probe-out', n_train:int=600, n_test:int=300, seed:int=0):
     "Linear probes: how well each block's features tell shape, colour and texture, per timestep."
-    from subattr.probe import linear_probe
-    _probe_out(out, 'linear', linear_probe(model, out, n_train, n_test, seed=seed))
+    from subattr.probe import linear_probe, plot_linear
+    _probe_out(out, 'linear', linear_probe(model, out, n_train, n_test, seed=seed), plot_linear)
 
 # %% ../nbs/90_cli.ipynb #c8f38be2
 class _Lazy:

@@ -80,11 +80,15 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
     scales = [1.0] * len(cs) if scales is None else [float(s) for s in (scales if isinstance(scales, (list, tuple)) else [scales])]
     if len(scales) != len(cs): raise SubattrError(f'{len(cs)} concepts but {len(scales)} scales; give one scale per concept.')
     toks = [c.token for c in cs]
-    if len(set(toks)) < len(toks): raise SubattrError(f"Two concepts use the same word '{[t for t in toks if toks.count(t) > 1][0]}'; retrain one with another --token.")
+    if len(set(toks)) < len(toks):
+        w = [t for t in toks if toks.count(t) > 1][0]
+        raise SubattrError(f"Two concepts use the same word '{w}'; retrain one with another "
+                           f"{'--rare-word' if any(c.meta['mode'] == 'blocks' and c.token == w for c in cs) else '--token'}.")
     for c in cs: check_concept(c, pipe)
     loaded_tokens, adapters, saved = [], [], {}
     quiet = _library_logs_quiet(); quiet.__enter__()
-    had_lora = bool(getattr(pipe.unet, 'peft_config', None))   # adapters the user loaded before stay
+    had_lora = bool(getattr(pipe.unet, 'peft_config', None))   # adapters the user loaded before stay, and are re-activated after
+    prev_active = pipe.get_active_adapters() if had_lora else []
     params = dict(pipe.unet.named_parameters())
     try:
         for i, (c, s) in enumerate(zip(cs, scales)):
@@ -97,11 +101,10 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
                     pipe.load_textual_inversion({c.token: vec.to(te.dtype)}, token=c.token, tokenizer=tok, text_encoder=te)
                     loaded_tokens.append((c.token, vec.shape[0] if vec.ndim > 1 else 1, tok, te))
             if 'lora' in f:
-                name = f'subattr_{i}'
+                name = f'subattr_{i}'; adapters.append((name, s))   # listed first: a half-loaded adapter is removed too
                 with warnings.catch_warnings():
                     warnings.simplefilter('ignore')
                     pipe.load_lora_weights(str(c.path), weight_name=f['lora'].name, adapter_name=name)
-                adapters.append((name, s))
             if 'deltas' in f:
                 for n, d in load_file(f['deltas']).items():
                     p = params[n] if n in params else params[n.replace('.weight', '.base_layer.weight').replace('.bias', '.base_layer.bias')]
@@ -113,7 +116,9 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
         with torch.no_grad():
             for n, (p, v) in saved.items(): p.copy_(v)
         if adapters:
-            if had_lora: pipe.delete_adapters([a for a, _ in adapters])
+            if had_lora:
+                pipe.delete_adapters([a for a, _ in adapters if a in getattr(pipe.unet, 'peft_config', {})])
+                if prev_active: pipe.set_adapters(prev_active)   # at weight 1: peft does not report the weights they had
             else: pipe.unload_lora_weights()   # also takes peft's wrapper layers off: the UNet is the base module again
         for token, n, tok, te in loaded_tokens:
             pipe.unload_textual_inversion(token_names(token, n), tokenizer=tok, text_encoder=te)

@@ -20,7 +20,7 @@ __all__ = ['FINETUNE_DEFAULTS', 'item_key', 'run_items', 'probe_references', 'co
            'anchor_presets', 'finetune_item', 'finetune_probe', 'InjectingProcessor', 'injecting', 'inject_sample',
            'injection_targets', 'injection_probe', 'layer_prompts', 'layer_sets', 'layer_prompt_probe', 'switch_sample',
            'timestep_probe', 'linear_probe', 'finetune_summary', 'verdict', 'plot_finetune', 'plot_linear',
-           'block_scores', 'demo']
+           'follow_rates', 'plot_follow', 'plot_injection', 'block_scores', 'demo']
 
 # %% ../nbs/14_probe.ipynb #c430c779
 def item_key(item:dict)->str:
@@ -39,19 +39,22 @@ def run_items(items:list, # work items (dicts of JSON values), in a fixed order
               progress:bool=True)->list:
     "Run `fn` on the items this process owns, skipping done ones; return every item's rows, in item order."
     from accelerate import PartialState
-    st = PartialState()   # one process, or the ones `accelerate launch` started
+    st = PartialState(cpu=not torch.cuda.is_available())   # one process, or those `accelerate launch` started (gloo on CPUs)
     d = Path(out)/'items'; d.mkdir(parents=True, exist_ok=True)
     mine = items[st.process_index::st.num_processes]
-    t0, done = time.time(), 0
-    for i, it in enumerate(mine):
-        f = d/f'{name}-{item_key(it)}.json'
-        if f.exists(): continue
-        rows = [dict(probe=name, item=item_key(it), **r) for r in fn(it)]
-        _write_json_atomic(f, dict(item=it, rows=rows, process=st.process_index)); done += 1
-        if progress:
-            el = time.time() - t0
-            print(f'  {name} [{st.process_index}] {i + 1}/{len(mine)} items, {el:.0f}s, ~{el / done * (len(mine) - i - 1):.0f}s left', file=sys.stderr, flush=True)
+    t0, done, failed = time.time(), 0, None
+    try:
+        for i, it in enumerate(mine):
+            f = d/f'{name}-{item_key(it)}.json'
+            if f.exists(): continue
+            rows = [dict(probe=name, item=item_key(it), **r) for r in fn(it)]
+            _write_json_atomic(f, dict(item=it, rows=rows, process=st.process_index)); done += 1
+            if progress:
+                el = time.time() - t0
+                print(f'  {name} [{st.process_index}] {i + 1}/{len(mine)} items, {el:.0f}s, ~{el / done * (len(mine) - i - 1):.0f}s left', file=sys.stderr, flush=True)
+    except Exception as e: failed = e   # still meet the other processes at the barrier, then report
     st.wait_for_everyone()
+    if failed is not None: raise failed
     missing = [it for it in items if not (d/f'{name}-{item_key(it)}.json').exists()]
     if missing: raise SubattrError(f'{len(missing)} work items of {name} have no results in {d}; run the sweep again to finish them.')
     return [r for it in items for r in json.loads((d/f'{name}-{item_key(it)}.json').read_text())['rows']]
@@ -81,6 +84,10 @@ def conflict_things(ref:Thing, k:int, seed:int=0)->dict:
     return dict(shape=[Thing(s, ref.color, ref.texture) for s in shapes], appearance=[Thing(ref.shape, c, x) for c, x in apps])
 
 def _desc(t:Thing)->str: return f'{t.color} {t.texture} {t.shape}'
+def _load(model:str):
+    "The probe's pipeline, on this process's device (a GPU per process under `accelerate launch` on GPUs)."
+    from accelerate import PartialState
+    return load_pipeline(model, progress=False, device=str(PartialState(cpu=not torch.cuda.is_available()).device))
 def _thing(d:dict)->Thing: return Thing(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
 
 # %% ../nbs/14_probe.ipynb #9077aad1
@@ -160,7 +167,7 @@ def finetune_probe(model:str='toy', # the base model
                    readout:str='auto', # 'oracle', 'metrics' (image similarities to renders of the reference and the prompt) or 'auto'
                    progress:bool=True)->list:
     "The fine-tune probe: one row per selection × mode × reference × seed × prompt × image."
-    pipe = load_pipeline(model, progress=False); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
+    pipe = _load(model); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
     selections = list(selections or (list(FINETUNE_DEFAULTS) + top_blocks(bm)))
     for s in selections: bm.select(s)   # refuse a bad spec before any work
     references = references or probe_references(4, held_out=1)
@@ -237,16 +244,19 @@ def inject_sample(pipe, reference:np.ndarray, prompt:str, name:str|None, kind:st
     shape = (n, unet.config.in_channels, res // pipe.vae_scale_factor, res // pipe.vae_scale_factor)
     z = torch.randn(shape, generator=g).to(dev, unet.dtype) * sched.init_noise_sigma
     eps_ref = torch.randn(z0.shape, generator=g).to(dev, unet.dtype)
-    emb = pipe.encode_prompt(prompt=[prompt] * n, device=dev, num_images_per_prompt=1, do_classifier_free_guidance=True, negative_prompt=[''] * n)
-    cond = torch.cat([emb[1], emb[0]]); empty = emb[1][:1]
+    from subattr.train import _encode   # encoder states, plus SDXL's pooled embeddings and size ids
+    c, u = _encode(pipe, [prompt] * n, dev, res), _encode(pipe, [''] * n, dev, res)
+    cond = dict(encoder_hidden_states=torch.cat([u['encoder_hidden_states'], c['encoder_hidden_states']]))
+    if 'added_cond_kwargs' in c: cond['added_cond_kwargs'] = {k: torch.cat([u['added_cond_kwargs'][k], c['added_cond_kwargs'][k]]) for k in c['added_cond_kwargs']}
+    empty = {k: (v[:1] if torch.is_tensor(v) else {a: b[:1] for a, b in v.items()}) for k, v in u.items()}
     with ExitStack() as st:
         ctl = st.enter_context(injecting(unet, name, kind)) if name else None
         for i, t in enumerate(sched.timesteps):
             on = ctl is not None and i < round(fraction * steps)
             if on:
-                ctl.set('record'); unet(sched.add_noise(z0, eps_ref, t.reshape(1)), t, empty)
+                ctl.set('record'); unet(sched.add_noise(z0, eps_ref, t.reshape(1)), t, **empty)
                 ctl.set('inject')
-            out = unet(torch.cat([z, z]), t, cond).sample
+            out = unet(torch.cat([z, z]), t, **cond).sample
             if ctl is not None: ctl.set('off')
             u, c = out.chunk(2); z = sched.step(u + guidance * (c - u), t, z).prev_sample
     img = vae.decode(z / vae.config.scaling_factor).sample
@@ -267,7 +277,7 @@ def injection_probe(model:str='toy', out='probe-out',
                     prompts:int=2, # conflicting prompts (other shape and other appearance) per reference
                     images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True)->list:
     "The injection probe: one row per module × kind × reference × seed × prompt × image."
-    pipe = load_pipeline(model, progress=False); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
+    pipe = _load(model); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
     targets = [tuple(t) for t in (targets or injection_targets(bm))]
     references = references or probe_references(4, held_out=1)
     rd = 'oracle' if oracle else 'metrics'
@@ -288,7 +298,7 @@ def injection_probe(model:str='toy', out='probe-out',
 # %% ../nbs/14_probe.ipynb #5ff4fce0
 @contextmanager
 def layer_prompts(pipe, layers:list, embeds:torch.Tensor):
-    "Inside the block, the attn2 layers named in `layers` see `embeds` (1×L×D) in the conditional half of the batch."
+    "Inside the block, the attn2 layers named in `layers` see `embeds` (1×L×D) in the conditional half of the batch (on SDXL the pooled embedding stays the pipeline prompt's)."
     mods = dict(pipe.unet.named_modules())
     bad = [n for n in layers if n not in mods or not n.endswith('attn2')]
     if bad: raise SubattrError(f"'{bad[0]}' is not a cross-attention (attn2) layer of this UNet.")
@@ -338,7 +348,7 @@ def _follow_rows(oracle, imgs, base, a:Thing, b:Thing)->list:
 def layer_prompt_probe(model:str='toy', out='probe-out', sets=None, # name -> attn2 layer names (default: layer_sets)
                        pairs:int=4, seeds=(0,), images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True)->list:
     "The per-layer prompt probe: one row per layer set × prompt pair × seed × image."
-    pipe = load_pipeline(model, progress=False); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
+    pipe = _load(model); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
     sets = sets or layer_sets(bm)
     rd = 'oracle' if oracle else 'metrics'
     items = [dict(model=str(model), readout=rd, set=k, layers=v, a=asdict(a), b=asdict(b), seed=sd, images=images, steps=steps, guidance=guidance)
@@ -357,17 +367,19 @@ def switch_sample(pipe, a:str, b:str, tau:float, seed:int=0, steps:int=20, guida
     "Draw with prompt `a` for the first `tau` of the steps and `b` after."
     eb = pipe.encode_prompt(prompt=b, device=pipe.device, num_images_per_prompt=n, do_classifier_free_guidance=True)
     switch = round(tau * steps)
+    xl = len(eb) == 4   # SDXL: the pooled text embedding switches too
+    cat = lambda neg, pos: torch.cat([neg, pos]) if pipe.do_classifier_free_guidance else pos
     def cb(p, i, t, kw):   # called after step i; from then on the pipeline uses what we return
-        if i + 1 == switch: return {'prompt_embeds': torch.cat([eb[1], eb[0]]) if p.do_classifier_free_guidance else eb[0]}
-        return {}
+        if i + 1 != switch: return {}
+        return {'prompt_embeds': cat(eb[1], eb[0]), **({'add_text_embeds': cat(eb[3], eb[2])} if xl else {})}
     first = a if switch > 0 else b
     return pipe(first, num_inference_steps=steps, guidance_scale=guidance, num_images_per_prompt=n, generator=torch.Generator().manual_seed(seed),
-                callback_on_step_end=cb, callback_on_step_end_tensor_inputs=['prompt_embeds']).images
+                callback_on_step_end=cb, callback_on_step_end_tensor_inputs=['prompt_embeds'] + (['add_text_embeds'] if xl else [])).images
 
 def timestep_probe(model:str='toy', out='probe-out', taus=(0, .1, .2, .3, .4, .5, .6, .7, .8, .9, 1.),
                    pairs:int=4, seeds=(0,), images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True)->list:
     "The per-timestep prompt probe: one row per τ × prompt pair × seed × image."
-    pipe = load_pipeline(model, progress=False); oracle = probe_oracle(model, readout)
+    pipe = _load(model); oracle = probe_oracle(model, readout)
     rd = 'oracle' if oracle else 'metrics'
     items = [dict(model=str(model), readout=rd, tau=float(t), a=asdict(a), b=asdict(b), seed=sd, images=images, steps=steps, guidance=guidance)
              for t in taus for a, b in _pairs(pairs) for sd in seeds]
@@ -408,7 +420,7 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
                  timesteps=(100, 300, 500, 700, 900), blocks=None, # module names (default: every top-level block)
                  seed:int=0, batch:int=100, progress:bool=True)->list:
     "The linear probes: one row per block × timestep × attribute with the held-back accuracy."
-    pipe = load_pipeline(model, progress=False); unet, vae = pipe.unet, pipe.vae; bm = BlockMap(unet)
+    pipe = _load(model); unet, vae = pipe.unet, pipe.vae; bm = BlockMap(unet)
     blocks = list(blocks or top_blocks(bm))
     for b in blocks:
         if b not in dict(unet.named_modules()): raise SubattrError(f"'{b}' is not a module of this UNet.")
@@ -419,7 +431,8 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
         x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float() / 127.5 - 1
         if x.shape[-1] != res: x = F.interpolate(x, size=(res, res), mode='bilinear', antialias=True, align_corners=False)
         g = torch.Generator().manual_seed(it['seed'])
-        empty = pipe.encode_prompt(prompt='', device=unet.device, num_images_per_prompt=1, do_classifier_free_guidance=False)[0]
+        from subattr.train import _encode
+        empty = _encode(pipe, [''], unet.device, res)
         labels = {k: torch.tensor([ATTRS[k].index(getattr(t, k)) for t in things]) for k in ('shape', 'color', 'texture')}
         rows = []
         for t in it['timesteps']:
@@ -430,7 +443,8 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
                     noise = torch.randn(z.shape, generator=g).to(z)
                     from diffusers import DDPMScheduler
                     zt = DDPMScheduler.from_config(pipe.scheduler.config).add_noise(z, noise, torch.tensor([t]))
-                    unet(zt, torch.tensor([t]), empty.expand(len(zt), -1, -1))
+                    from subattr.train import _take
+                    unet(zt, torch.tensor([t]), **_take(empty, torch.zeros(len(zt), dtype=torch.long)))
             ntr = it['n_train']
             for b in it['blocks']:
                 f = torch.cat(got[b])
@@ -500,6 +514,48 @@ def plot_linear(rows:list, axs=None):
     axs[0].set_yticks(range(len(blocks)), blocks, fontsize=7)
     return axs
 
+def follow_rates(rows:list, key:str)->dict:
+    "For the prompt probes: per value of `key` (a layer set, or τ), how often each attribute follows prompt A."
+    out = {}
+    for r in rows:
+        d = out.setdefault(r[key], {k: [] for k in ('shape', 'color', 'texture')})
+        for k in d: d[k].append(r[f'{k}_follows'] == 'A')
+    return {k: {a: float(np.mean(v)) for a, v in d.items()} for k, d in out.items()}
+
+def plot_follow(rows:list, key:str, ax=None):
+    "Curves (τ) or a heat map (layer sets) of how often shape, colour and texture follow prompt A."
+    import matplotlib.pyplot as plt
+    fr = follow_rates(rows, key); keys = list(fr)
+    if key == 'tau':
+        if ax is None: _, ax = plt.subplots(figsize=(5, 2.6), dpi=60)
+        for k in ('shape', 'color', 'texture'): ax.plot(keys, [fr[t][k] for t in keys], marker='o', label=k)
+        ax.set_xlabel('τ: share of the steps drawn with prompt A', fontsize=7); ax.set_ylabel('follows A', fontsize=7); ax.legend(fontsize=7)
+        ax.set_title('per-timestep prompts', fontsize=8)
+    else:
+        if ax is None: _, ax = plt.subplots(figsize=(4, .25 * len(keys) + 1), dpi=60)
+        m = np.array([[fr[k][a] for a in ('shape', 'color', 'texture')] for k in keys])
+        ax.imshow(m, vmin=0, vmax=1, cmap='viridis', aspect='auto')
+        for (i, j), v in np.ndenumerate(m): ax.text(j, i, f'{v:.2f}', ha='center', va='center', fontsize=6, color='w' if v < .6 else 'k')
+        ax.set_xticks(range(3), ['shape', 'color', 'texture'], fontsize=7); ax.set_yticks(range(len(keys)), keys, fontsize=6)
+        ax.set_title('per-layer prompts: follows A when these layers see A', fontsize=8)
+    return ax
+
+def plot_injection(rows:list, bm:BlockMap):
+    "The UNet coloured by how often injecting one module's features kept the reference's shape, per kind."
+    import matplotlib.pyplot as plt
+    from subattr.readout import summarize
+    from subattr.blocks import plot_unet
+    kinds = sorted({r['kind'] for r in rows})
+    fig, axs = plt.subplots(1, len(kinds), figsize=(6 * len(kinds), 3), dpi=60, squeeze=False)
+    for ax, k in zip(axs[0], kinds):
+        sm = summarize([r for r in rows if r['kind'] == k], by=('module',), cluster=None)
+        sc = {}
+        for r in sm:   # attn1 rows are drawn on their attention block
+            name = r['module'] if k == 'resnet' else r['module'].split('.transformer_blocks')[0]
+            sc[name] = max(sc.get(name, 0.), r['shape_from_reference'].rate)
+        plot_unet(bm, scores=sc, ax=ax, vmin=0, vmax=1, title=f'injection ({k}): shape kept from the reference')
+    return axs
+
 def block_scores(rows:list, attribute:str)->dict:
     "Per block: the linear-probe accuracy for `attribute`, averaged over timesteps."
     d = {}
@@ -528,6 +584,8 @@ def demo(out='subattr-demo', # the report folder
     ft = finetune_probe(model, out, sels, modes=('blocks',), references=refs, seeds=seeds, steps=steps, lr=lr, prompts=2, images=images, progress=progress)
     say(f'subattr demo: linear probes, {n_train}+{n_test} images × {len(timesteps)} timesteps ({time.time() - t0:.0f}s so far)')
     lp = linear_probe(model, out, n_train=n_train, n_test=n_test, timesteps=timesteps, progress=progress)
+    from accelerate import PartialState
+    if not PartialState().is_main_process: return out   # under `accelerate launch`, one process writes the report
     write_table(ft, out/'finetune'); write_table(lp, out/'linear')
     summ = finetune_summary(ft); v = verdict(summ)
     plot_finetune(summ); plt.tight_layout(); plt.savefig(out/'finetune.png', dpi=80); plt.close('all')

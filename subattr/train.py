@@ -191,9 +191,12 @@ def save_checkpoint(out, step:int, trainable:dict, opt, sched, gen:torch.Generat
     save_file({'generator': gen.get_state(), 'torch': torch.get_rng_state()}, tmp/'rng.safetensors')
     (tmp/'state.json').write_text(json.dumps(dict(step=step, history=history, scheduler=sched.state_dict(), optimizer=om)))
     (tmp/'COMPLETE').write_text(f'{step}\n')
+    for f in list(tmp.iterdir()) + [tmp]:   # on disk before the rename makes the checkpoint visible
+        fd = os.open(f, os.O_RDONLY); os.fsync(fd); os.close(fd)
     if final.exists(): shutil.rmtree(final)
     os.replace(tmp, final)
     for old in complete_checkpoints(out)[:-keep]: shutil.rmtree(old)
+    for stale in d.glob('.tmp-step-*'): shutil.rmtree(stale, ignore_errors=True)   # left by a run killed mid-write
     return final
 
 def load_checkpoint(ckpt)->dict:
@@ -328,10 +331,6 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
           callback=None, # called as callback(step, loss, state) after every optimiser step
           **overrides)->Path:
     "Learn one attribute of `image`; write checkpoints while training and the concept folder at the end."
-    from accelerate import Accelerator
-    from diffusers import DDPMScheduler
-    from diffusers.optimization import get_scheduler
-    from tqdm.auto import tqdm
     cfg = replace(cfg or TrainConfig(), **overrides).resolved()
     out = Path(out)
     if out.exists() and not out.is_dir(): raise SubattrError(f"'{out}' is a file; give a folder for the run.")
@@ -345,9 +344,26 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
     bm = BlockMap(pipe.unet)
     sel = bm.select(cfg.select) if cfg.trains_blocks else None
     if cfg.trains_token: _check_init_word(pipe, cfg.init_word)
+    if cfg.trains_token:   # refuse a token the tokenizer already has before anything is written
+        for tok, _ in _text_parts(pipe):
+            if any(t in tok.get_vocab() for t in token_names(cfg.token, cfg.n_vectors)):
+                raise SubattrError(f"The token '{cfg.token}' is already a word of this model's tokenizer; choose a new one, e.g. '<{cfg.token.strip('<>')}1>'.")
+    if cfg.trains_blocks and cfg.lora_rank: _lora_targets(bm, sel, cfg.lora_targets)
     image_sha = hashlib.sha256(ref.tensor.numpy().tobytes()).hexdigest()[:16]
     record = _run_record(cfg, str(model), fingerprint(pipe), image_sha)
     _check_out(out, record, resume)
+    created = not out.exists() or not any(out.iterdir())
+    try: return _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0)
+    except BaseException:
+        if created and not complete_checkpoints(out) and out.exists(): shutil.rmtree(out)   # a run that never checkpointed leaves nothing
+        raise
+
+def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0):
+    "The loop of `train`, after every input has been checked."
+    from accelerate import Accelerator
+    from diffusers import DDPMScheduler
+    from diffusers.optimization import get_scheduler
+    from tqdm.auto import tqdm
     ckpts = complete_checkpoints(out) if resume else []
     if resume and (out/'subattr.json').exists() and ckpts and load_checkpoint(ckpts[-1])['step'] >= cfg.steps:
         return out   # already complete
@@ -372,7 +388,9 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
         if cfg.lora_rank:
             from peft import LoraConfig
             lora_names = _lora_targets(bm, sel, cfg.lora_targets)
-            unet.add_adapter(LoraConfig(r=cfg.lora_rank, lora_alpha=cfg.lora_alpha, target_modules=lora_names, init_lora_weights='gaussian'))
+            with torch.random.fork_rng():   # peft draws the initial LoRA weights from the global generator: seed it
+                torch.manual_seed(cfg.seed)
+                unet.add_adapter(LoraConfig(r=cfg.lora_rank, lora_alpha=cfg.lora_alpha, target_modules=lora_names, init_lora_weights='gaussian'))
             block_params = {n: p for n, p in unet.named_parameters() if 'lora_' in n}
         else:
             block_params = {n: p for n, p in unet.named_parameters() if n in sel.params}
@@ -384,7 +402,9 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
     if block_params: groups.append(dict(params=list(block_params.values()), lr=cfg.lr_blocks))
     opt = torch.optim.AdamW(groups, weight_decay=0.)
     sched = get_scheduler('constant_with_warmup', opt, num_warmup_steps=cfg.warmup)
-    unet, opt = acc.prepare(unet, opt)
+    # The UNet is not wrapped (no DDP): one concept trains in one process, and probe sweeps run one concept per
+    # process; the optimiser goes through accelerate for its accumulation and mixed-precision handling.
+    opt = acc.prepare(opt)
 
     # work done once: views of the reference and their latents; class images; prompts when the text path is frozen
     view_gen = torch.Generator().manual_seed(cfg.seed + 1)
@@ -467,14 +487,18 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
             done = step + 1
             if cfg.val_every and done % cfg.val_every == 0: _validate(pipe, cfg, out, done, res)
             if done % cfg.checkpoint_every == 0 or done == cfg.steps or caught:
-                last_ckpt = save_checkpoint(out, done, trainable_state(), opt, sched, gen, history, cfg.keep)
+                state = trainable_state()
+                if not all(torch.isfinite(v).all() for v in state.values()):
+                    where = f'; the last good checkpoint is {last_ckpt}' if last_ckpt else '; no checkpoint had been written yet'
+                    raise TrainingStopped(f'the trained weights became non-finite by step {done}: training stopped{where}. '
+                                          'Lower the learning rate or use full precision.', done, last_ckpt)
+                last_ckpt = save_checkpoint(out, done, state, opt, sched, gen, history, cfg.keep)
             if caught:
                 bar.close()
                 name = 'SIGINT' if caught[0] == signal.SIGINT else 'SIGTERM'
                 raise TrainingStopped(f'{name} received: stopped after step {done} of {cfg.steps}; checkpoint saved in {last_ckpt}; '
                                       'run again with --resume to continue.', done, last_ckpt, 128 + caught[0])
     bar.close()
-    unet = acc.unwrap_model(unet)
     _write_concept(pipe, cfg, out, record, token, block_params, base, lora_names, history, time.time() - t0, bm, sel)
     return out
 

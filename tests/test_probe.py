@@ -1,0 +1,60 @@
+"Probing sweeps: two accelerate processes give the one-process table; an interrupted sweep resumes; the CLI's bad inputs."
+import json, os, shutil, subprocess, sys
+from pathlib import Path
+import pytest
+from conftest import run
+
+SCRIPT = '''
+import sys, json
+from pathlib import Path
+from subattr.probe import timestep_probe
+rows = timestep_probe('toy', sys.argv[1], taus=(0., .5, 1.), pairs=2, images=1, steps=6, progress=False)
+from accelerate import PartialState
+if PartialState().is_main_process: Path(sys.argv[1], 'rows.json').write_text(json.dumps(rows))
+'''
+
+def _env(): return {**os.environ, 'HF_HUB_OFFLINE': '1', 'OMP_NUM_THREADS': '1'}
+
+def test_two_processes_equal_one(tmp_path):
+    s = tmp_path/'sweep.py'; s.write_text(SCRIPT)
+    acc = shutil.which('accelerate', path=str(Path(sys.executable).parent))
+    r = subprocess.run([acc, 'launch', '--multi_gpu', '--num_processes', '2', '--num_machines', '1', '--mixed_precision', 'no',
+                        '--dynamo_backend', 'no', str(s), str(tmp_path/'two')], capture_output=True, text=True, env=_env(), timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    r = subprocess.run([sys.executable, str(s), str(tmp_path/'one')], capture_output=True, text=True, env=_env(), timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    one, two = (json.loads((tmp_path/d/'rows.json').read_text()) for d in ('one', 'two'))
+    assert len(one) == 6 and one == two
+    procs = {json.loads(f.read_text())['process'] for f in (tmp_path/'two'/'items').glob('*.json')}
+    assert procs == {0, 1}   # both processes did work
+
+def test_restart_skips_done_items(tmp_path):
+    from subattr.probe import timestep_probe
+    kw = dict(taus=(0., 1.), pairs=2, images=1, steps=4, progress=False)
+    first = timestep_probe('toy', tmp_path, **kw)
+    files = sorted((tmp_path/'items').glob('*.json')); assert len(files) == 4
+    files[1].unlink()                                   # as if the sweep had been stopped before this item
+    stamps = {f: f.stat().st_mtime_ns for f in files if f.exists()}
+    again = timestep_probe('toy', tmp_path, **kw)
+    assert again == first
+    assert all(f.stat().st_mtime_ns == t for f, t in stamps.items())   # finished items were not redone
+    assert files[1].exists()
+
+def test_probe_cli(tmp_path):
+    r = run('probe', 'linear', '--model', 'tiny', '--n-train', '24', '--n-test', '12', '--out', tmp_path/'lin')
+    assert r.returncode == 0, r.stderr
+    rows = json.loads((tmp_path/'lin'/'linear.json').read_text())
+    assert {r['attribute'] for r in rows} == {'shape', 'color', 'texture'} and (tmp_path/'lin'/'linear.csv').exists()
+    assert (tmp_path/'lin'/'linear.png').stat().st_size > 1000
+    r = run('probe')
+    assert r.returncode == 2 and "'finetune'" in r.stderr
+    r = run('probe', 'finetune', '--model', 'tiny', '--select', 'up_blokcs.1', '--out', tmp_path/'ft')
+    assert r.returncode == 1 and 'up_blokcs' in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+def test_demo_refuses_a_file_and_a_busy_folder(tmp_path):
+    f = tmp_path/'report'; f.write_text('keep me')
+    r = run('demo', '--out', f)
+    assert r.returncode == 1 and 'is a file' in r.stderr and f.read_text() == 'keep me'
+    (tmp_path/'busy').mkdir(); (tmp_path/'busy'/'notes.md').write_text('mine')
+    r = run('demo', '--out', tmp_path/'busy')
+    assert r.returncode == 1 and 'other files' in r.stderr and (tmp_path/'busy'/'notes.md').read_text() == 'mine'
