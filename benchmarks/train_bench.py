@@ -7,7 +7,7 @@ Usage:  python benchmarks/train_bench.py [--steps 60] [--threads 2]
   torch.utils.flop_counter over whole `train` runs of 1 and 3 steps (the difference / 2, so setup is excluded).
 - The floor for SD 1.5 at 512 px: the same step's FLOPs counted on the meta device (no weights, no time), for each mode:
   a token's gradient must flow back through the whole UNet; blocks alone only through the blocks after the first
-  tuned one. Divided by a GPU's peak bf16 rate this is the fastest a step can be.
+  tuned one. Divided by a GPU's peak bf16 rate this is the least time a step can take.
 - On a GPU, `sd15-random` at 512 px in bf16 is timed too (`--gpu`); not run here when no GPU is present.
 """
 import argparse, json, os, resource, subprocess, sys, tempfile, time
@@ -76,4 +76,4 @@ if __name__ == '__main__':
             print(f"{m:<22}{r['steps_per_s']:>9.2f}{r['peak_mib']:>10.0f}{r['flops_per_step']/1e9:>12.3f}{r['flops_per_step']/1e9*r['steps_per_s']:>9.1f}")
     print('\nSD 1.5 at 512 px, one training step (batch 1), FLOPs counted on the meta device:')
     for k, f in sd15_floor().items():
-        print(f'{k:<26}{f/1e12:>7.2f} TFLOP   floor on an H100 (989 TFLOP/s dense bf16): {989e12/f:>6.0f} steps/s')
+        print(f'{k:<26}{f/1e12:>7.2f} TFLOP   time floor on an H100 (989 TFLOP/s dense bf16): {f/989e12*1e3:.2f} ms/step')

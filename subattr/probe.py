@@ -484,7 +484,8 @@ def verdict(summary:dict, mode:str='blocks')->str:
         else: parts.append(f"tuning the {side} blocks does not keep the reference's {what} more often than the {other} blocks ({_fmt(hi)} vs {_fmt(lo)})")
     both = all(sep(h, l) for h, l in (ds, da)); none = all(h.rate <= l.rate for h, l in (ds, da))
     head = ('**Supported on this model.**' if both else '**Not supported on this model.**' if none else '**Partly supported / inconclusive on this model.**')
-    return head + ' ' + '; '.join(parts) + '.'
+    text = '; '.join(parts)
+    return f'{head} {text[0].upper()}{text[1:]}.'
 
 def plot_finetune(summary:dict, ax=None):
     "Bars: shape and appearance kept from the reference, per selection, with 95% intervals."
