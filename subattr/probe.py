@@ -409,6 +409,7 @@ def _fit_logreg(xtr, ytr, xte, yte, k:int, wd:float=1e-3, iters:int=100)->float:
     mu, sd = xtr.mean(0), xtr.std(0) + 1e-6
     xtr, xte = (xtr - mu) / sd, (xte - mu) / sd
     lin = torch.nn.Linear(xtr.shape[1], k).double(); xtr, xte = xtr.double(), xte.double()
+    torch.nn.init.zeros_(lin.weight); torch.nn.init.zeros_(lin.bias)   # the problem is convex: start at zero, not at a random draw
     opt = torch.optim.LBFGS(lin.parameters(), lr=1, max_iter=iters, line_search_fn='strong_wolfe')
     def closure():
         opt.zero_grad(); l = F.cross_entropy(lin(xtr), ytr) + wd * lin.weight.pow(2).sum(); l.backward(); return l
