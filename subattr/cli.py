@@ -156,7 +156,7 @@ def generate(model:Param('the base model the concepts were trained on', str, req
 # %% ../nbs/90_cli.ipynb #88229e49
 @call_parse
 def demo(out:str='subattr-demo', # the report folder (new or empty, or a demo folder to finish)
-         quick:store_true=False, # a smaller run (2 references, 40 steps, fewer images) for a first look
+         quick:store_true=False, # a smaller run (2 references, 40 steps, fewer linear-probe images) for a first look
          ):
     "The main job: probe where the toy model keeps shape and appearance; write DIR/report.md."
     from subattr.probe import demo as _demo
