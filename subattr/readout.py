@@ -88,7 +88,7 @@ def rate_ci(successes, # bools (or 0/1), one per trial
             method:str|None=None, # 'wilson' or 'bootstrap'; default: bootstrap when `groups` is given, else Wilson
             n_boot:int=2000, seed:int=0, # bootstrap resamples and their seed
            )->Rate:
-    "The success rate with a 95% interval: Wilson, or a seeded cluster bootstrap over `groups`."
+    "The success rate with a 95% interval: Wilson, or a seeded cluster bootstrap over `groups` (widened to Wilson's where narrower)."
     s = np.asarray(successes, dtype=float).ravel(); n = len(s)
     if not np.isin(s, (0., 1.)).all(): raise SubattrError('successes must be booleans or 0/1 values.')
     method = method or ('bootstrap' if groups is not None else 'wilson')
@@ -103,7 +103,8 @@ def rate_ci(successes, # bools (or 0/1), one per trial
         if len(k) >= 2:
             w = np.random.default_rng(seed).multinomial(len(k), np.full(len(k), 1 / len(k)), size=n_boot)
             r = (w @ k) / (w @ m)
-            return Rate(p, float(np.percentile(r, 2.5)), float(np.percentile(r, 97.5)), n, 'bootstrap')
+            wl, wh = wilson(int(s.sum()), n)   # never narrower than Wilson: over few clusters, or at 0 or 1, the bootstrap collapses to a point
+            return Rate(p, min(float(np.percentile(r, 2.5)), wl), max(float(np.percentile(r, 97.5)), wh), n, 'bootstrap')
         method = 'wilson (one group)'
     return Rate(p, *wilson(int(s.sum()), n), n, method)
 
