@@ -30,7 +30,8 @@ def item_key(item:dict)->str:
 def _seed_of(item:dict)->int: return int(item_key(item), 16) % 2**31
 
 def _write_json_atomic(path:Path, obj):
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}'); tmp.write_text(json.dumps(obj)); os.replace(tmp, path)
+    from subattr.readout import _atomic_write   # temporary file beside it, then rename
+    _atomic_write({Path(path): json.dumps(obj)})
 
 def run_items(items:list, # work items (dicts of JSON values), in a fixed order
               fn, # item -> list of row dicts
@@ -135,7 +136,7 @@ def anchor_presets(bm:BlockMap)->list:
 def _prompt(t:Thing, word:str, which:str)->str:
     return f'a {word} {t.shape}' if which == 'shape' else f'a {t.color} {t.texture} {word}'
 
-def finetune_item(item:dict, model:str='toy', out=None, oracle=None, pipe=None)->list:
+def finetune_item(item:dict, model:str='toy', oracle=None, pipe=None)->list:
     "Train one selection on one reference, draw the conflicting prompts, read every image."
     from subattr.train import train
     from subattr.generate import generate
@@ -174,7 +175,7 @@ def finetune_probe(model:str='toy', # the base model
     rd = 'oracle' if oracle else 'metrics'
     items = [dict(model=str(model), readout=rd, selection=s, mode=m, ref=asdict(r), seed=sd, steps=steps, lr=lr, lr_token=lr_token, prompts=prompts, images=images,
                   gen_steps=gen_steps, guidance=guidance) for s in selections for m in modes for r in references for sd in seeds]
-    return run_items(items, lambda it: finetune_item(it, model, out, oracle, pipe), out, 'finetune', progress)
+    return run_items(items, lambda it: finetune_item(it, model, oracle, pipe), out, 'finetune', progress)
 
 # %% ../nbs/14_probe.ipynb #33a4499a
 class InjectingProcessor:
@@ -432,7 +433,9 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
         x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float() / 127.5 - 1
         if x.shape[-1] != res: x = F.interpolate(x, size=(res, res), mode='bilinear', antialias=True, align_corners=False)
         g = torch.Generator().manual_seed(it['seed'])
-        from subattr.train import _encode
+        from diffusers import DDPMScheduler
+        from subattr.train import _encode, _take
+        noiser = DDPMScheduler.from_config(pipe.scheduler.config)
         empty = _encode(pipe, [''], unet.device, res)
         labels = {k: torch.tensor([ATTRS[k].index(getattr(t, k)) for t in things]) for k in ('shape', 'color', 'texture')}
         rows = []
@@ -442,9 +445,7 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
                     xb = x[i:i + it['batch']].to(unet.device, vae.dtype)
                     z = vae.encode(xb).latent_dist.mean * vae.config.scaling_factor
                     noise = torch.randn(z.shape, generator=g).to(z)
-                    from diffusers import DDPMScheduler
-                    zt = DDPMScheduler.from_config(pipe.scheduler.config).add_noise(z, noise, torch.tensor([t]))
-                    from subattr.train import _take
+                    zt = noiser.add_noise(z, noise, torch.tensor([t]))
                     unet(zt, torch.tensor([t]), **_take(empty, torch.zeros(len(zt), dtype=torch.long)))
             ntr = it['n_train']
             for b in it['blocks']:

@@ -309,7 +309,7 @@ def _class_images(pipe, cfg:TrainConfig, out:Path, res:int)->torch.Tensor:
     return torch.cat([load_image(d/f"{i:04d}.png", size=res).tensor.reshape(1, 3, res, res) for i in range(cfg.n_class)])
 
 def _plot_loss(history:list, path:Path, title:str=''):
-    import matplotlib; from matplotlib.figure import Figure
+    from matplotlib.figure import Figure
     fig = Figure(figsize=(4, 2.4), dpi=80); ax = fig.subplots()
     s = np.array(history, dtype=float)
     if len(s):
