@@ -27,6 +27,11 @@ console_scripts = [s for s in cfg.get('console_scripts', '').split() if s]
 
 setuptools.setup(
     name = cfg['lib_name'],
+    version = setup_cfg['version'],
+    description = setup_cfg['description'],
+    keywords = setup_cfg['keywords'],
+    author = setup_cfg['author'],
+    author_email = setup_cfg['author_email'],
     license = lic[0],
     classifiers = [
         'Development Status :: ' + statuses[int(cfg['status'])],

@@ -330,6 +330,7 @@ def plot_unet(bm:BlockMap, # the block map to draw
               ax=None, title:str|None=None,
               cmap:str='viridis', vmin:float|None=None, vmax:float|None=None,
               labels:bool=True, # write R0/A0/... inside the strips
+              cbar_label:str='score', # what the colour bar measures (with `scores`)
              ):
     "Draw the UNet's blocks by resolution (encoder, mid, decoder) with a selection or scores coloured."
     import matplotlib.pyplot as plt
@@ -356,13 +357,14 @@ def plot_unet(bm:BlockMap, # the block map to draw
         for k, r in enumerate(kids):
             ax.add_patch(Rectangle((x - .38, y + .4 - (k+1)*h), .76, h*.9, facecolor=colour(r.name) if scores is None or r.name in scores else colour(b.name),
                                    edgecolor='#777777', lw=.4))
-            if labels: ax.text(x - .33, y + .4 - (k+.55)*h, sym.get(r.kind, '?') + r.name.rsplit('.', 1)[1], fontsize=5, va='center')
-        ax.text(x, y + .47, b.name.replace('_blocks', '').replace('_block', ''), ha='center', va='bottom', fontsize=6.5)
+            if labels: ax.text(x - .33, y + .4 - (k+.55)*h, sym.get(r.kind, '?') + r.name.rsplit('.', 1)[1], fontsize=6.5, va='center')
+        ax.text(x, y + .47, b.name.replace('_blocks', '').replace('_block', ''), ha='center', va='bottom', fontsize=8)
     ax.set_xlim(-.6, len(blocks) - .4); ax.set_ylim(-nl + .4, .75)
     ax.set_yticks([-l for l in range(nl)], [f'{bm.by_name[blocks[0].name].resolution >> l}²' for l in range(nl)], fontsize=7)
     ax.set_xticks([]); ax.spines[['top', 'right', 'bottom']].set_visible(False); ax.set_ylabel('latent resolution', fontsize=7)
     if scores:
-        sm = plt.cm.ScalarMappable(cmap=cm, norm=plt.Normalize(vmin, vmax)); plt.colorbar(sm, ax=ax, fraction=.03, pad=.01)
+        sm = plt.cm.ScalarMappable(cmap=cm, norm=plt.Normalize(vmin, vmax))
+        cb = plt.colorbar(sm, ax=ax, fraction=.03, pad=.01); cb.set_label(cbar_label, fontsize=8); cb.ax.tick_params(labelsize=7)
     ax.set_title(title if title is not None else f"{bm.arch}" + (f": {sel.spec}" if sel else ''), fontsize=8)
     return ax
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 import json as _json, os, sys   # `json` is also a CLI flag's name
 from fastcore.script import call_parse, anno_parser, Param, store_true
 from .core import SubattrError
+from .shapesworld import SHAPES as _SHAPES, COLORS as _COLORS, TEXTURES as _TEXTURES   # listed in --help
 
 # %% auto #0
 __all__ = ['COMMANDS', 'blocks', 'world_render', 'world_read', 'world_eval', 'train', 'generate', 'demo', 'probe_finetune',
-           'probe_inject', 'probe_layers', 'probe_timesteps', 'probe_linear', 'main']
+           'probe_inject', 'probe_layers', 'probe_timesteps', 'probe_linear', 'default_threads', 'main']
 
 # %% ../nbs/90_cli.ipynb #a7f0aafa
 @call_parse
@@ -31,7 +32,9 @@ def blocks(model:str, # 'tiny', 'sd15-random', 'sd21-random', 'sdxl-random', a l
 # %% ../nbs/90_cli.ipynb #c6f5c68c
 @call_parse
 def world_render(out:Param('the PNG to write', str, required=True)=None,
-                 shape:str=None, color:str=None, texture:str=None, # omitted attributes are drawn at random
+                 shape:Param(f"the shape, one of {', '.join(_SHAPES)} (default: drawn at random)", str)=None,
+                 color:Param(f"the colour, one of {', '.join(_COLORS)} (default: drawn at random)", str)=None,
+                 texture:Param(f"the texture, one of {', '.join(_TEXTURES)} (default: drawn at random)", str)=None,
                  seed:int=0, # the same seed gives the same pixels
                 ):
     "Render one ShapesWorld image and print its ground truth."
@@ -43,26 +46,41 @@ def world_render(out:Param('the PNG to write', str, required=True)=None,
         if v is not None: _check(k, v)
     t = sample_thing(random.Random(seed), shape=shape, color=color, texture=texture)
     _write_atomic(out, lambda p: Image.fromarray(render(t)).save(p, format='PNG'))
-    print(f'{out}: {caption(t)}')
+    print(f'{out}: {_with_article(caption(t))}')
+
+def _with_article(text:str)->str:
+    "'a orange ...' -> 'an orange ...' for people (the model's own captions keep the grammar it was trained on)."
+    import re
+    return re.sub(r'\ba (?=[aeiou])', 'an ', text)
 
 @call_parse
-def world_read(files:Param('image files', str, nargs='+'), # images to read (any size; resized to 64 px)
+def world_read(files:Param('image files: single images, or rows of square tiles as `generate --n` writes', str, nargs='+'),
                json:store_true=False, # print JSON
               ):
-    "The oracle's reading of each image: shape, colour, texture and its confidence in each."
+    "The oracle's reading of each image (each tile of a row of images): shape, colour, texture and its confidence in each."
     from subattr.shapesworld import Oracle
-    from subattr.images import load_image
-    oracle = Oracle.load()
-    reads = [dict(file=f, **oracle.read([load_image(f, size=64).image])[0]) for f in files]
+    from subattr.images import load_image, _open
+    from pathlib import Path
+    oracle, reads = Oracle.load(), []
+    for f in files:
+        img = _open(Path(f)); w, h = img.size
+        if w == h: reads.append(dict(file=f, **oracle.read([load_image(img, size=64).image])[0])); continue
+        if w % h: raise SubattrError(f"'{f}' is {w}×{h}: neither square nor a row of square tiles; the oracle reads one thing per square image.")
+        for i in range(w // h):   # a grid from `subattr generate --n N`: one reading per tile
+            reads.append(dict(file=f, tile=i, **oracle.read([load_image(img.crop((i * h, 0, (i + 1) * h, h)), size=64).image])[0]))
     if json:
         print(_json.dumps(reads, indent=1))
     else:
-        for r in reads: print(f"{r['file']}: {r['color']} ({r['color_conf']:.2f}) {r['texture']} ({r['texture_conf']:.2f}) {r['shape']} ({r['shape_conf']:.2f})")
+        for r in reads:
+            where = r['file'] if 'tile' not in r else f"{r['file']} [tile {r['tile']}]"
+            print(f"{where}: {r['color']} ({r['color_conf']:.2f}) {r['texture']} ({r['texture_conf']:.2f}) {r['shape']} ({r['shape_conf']:.2f})")
 
 @call_parse
 def world_eval(model:str='toy', # a pipeline trained on ShapesWorld ('toy', or its folder)
-               seed:int=0, per_caption:int=1, # samples per caption
-               steps:int=25, guidance:float=4., # DDIM steps and classifier-free guidance
+               seed:int=0, # sampling seed
+               per_caption:int=1, # samples per caption
+               steps:int=25, # DDIM steps
+               guidance:float=4., # classifier-free guidance scale
                json:store_true=False, # print JSON (summary and one row per image)
               ):
     "Sample every caption (seen, held-out pairs, novel words) and report how often the oracle reads what was asked."
@@ -80,10 +98,12 @@ def _write_atomic(path, write):
     "Write through a temporary file in the same folder and rename it into place: a failure leaves no partial file."
     import os, tempfile
     from pathlib import Path
+    from subattr.core import default_mode
     p = Path(path)
     if p.is_dir(): raise SubattrError(f"'{p}' is a folder; give a file name for the output.")
     if not p.parent.exists(): raise SubattrError(f"The folder '{p.parent}' does not exist.")
-    fd, tmp = tempfile.mkstemp(dir=p.parent, suffix=p.suffix); os.close(fd)
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f'.{p.stem}.', suffix=p.suffix); os.close(fd)
+    os.chmod(tmp, default_mode())   # mkstemp's files are owner-only; an output gets the usual permissions
     try: write(tmp); os.replace(tmp, p)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
@@ -139,12 +159,15 @@ def generate(model:Param('the base model the concepts were trained on', str, req
             ):
     "Draw a prompt with concepts applied."
     from pathlib import Path
-    from subattr.generate import generate as _generate, load_concept
+    import math
+    from subattr.generate import generate as _generate, load_concept, check_sampling
     from subattr.models import load_pipeline
     from PIL import Image
     if Path(out).suffix.lower() != '.png': raise SubattrError(f"'{out}' should end in .png.")
+    check_sampling(steps=steps, n=n, guidance=guidance, seed=seed)   # refuse bad settings before loading anything
     concepts = [load_concept(c) for c in concept or []]   # refuse a bad folder before loading the model
     if scale and len(scale) != len(concepts): raise SubattrError(f'{len(concepts)} concepts but {len(scale)} --scale values; give one per concept.')
+    if scale and not all(math.isfinite(s) for s in scale): raise SubattrError(f'Every --scale must be a finite number; got {scale}.')
     import torch
     pipe = load_pipeline(model, progress=False, device='cuda' if torch.cuda.is_available() else 'cpu')
     imgs = _generate(pipe, prompt, concepts, scales=scale, seed=seed, steps=steps, guidance=guidance, n=n)
@@ -182,8 +205,13 @@ def probe_finetune(model:str='toy', # base model
                    out:str='probe-out', # results folder
                    select:Param('a selection to probe (repeat; default: the seed presets, P+ sets and every block)', str, action='append')=None,
                    mode:Param('training mode (repeat)', str, action='append', choices=['blocks', 'token+blocks'])=None,
-                   references:int=4, held_out:int=1, # references, and how many use a held-out word
-                   seeds:int=2, steps:int=150, lr:float=5e-4, prompts:int=2, images:int=2,
+                   references:int=4, # reference renders, with appearances that differ (see `probe_references`)
+                   held_out:int=1, # how many of the references use a held-out word
+                   seeds:int=2, # training seeds per reference and selection (0, 1, ...)
+                   steps:int=150, # optimiser steps per fine-tune
+                   lr:float=5e-4, # learning rate of the blocks (the token's is 5e-3)
+                   prompts:int=2, # conflicting prompts per attribute
+                   images:int=2, # images drawn per prompt
                   ):
     "Fine-tune probe: which selection keeps the reference's shape or appearance against a conflicting prompt."
     from subattr.probe import finetune_probe, finetune_summary, probe_references, plot_finetune
@@ -193,9 +221,15 @@ def probe_finetune(model:str='toy', # base model
     _probe_out(out, 'finetune', rows, lambda r: plot_finetune(summ), summ)
 
 @call_parse
-def probe_inject(model:str='toy', out:str='probe-out', references:int=4, held_out:int=1, seeds:int=1,
+def probe_inject(model:str='toy', # base model
+                 out:str='probe-out', # results folder
+                 references:int=4, # reference renders whose features are injected
+                 held_out:int=1, # how many of the references use a held-out word
+                 seeds:int=1, # sampling seeds (0, 1, ...)
                  fraction:float=1., # share of the steps that inject
-                 prompts:int=2, images:int=2):
+                 prompts:int=2, # conflicting prompts per reference
+                 images:int=2, # images drawn per prompt
+                ):
     "Injection probe: copy the reference's ResNet outputs or self-attention Q/K or K/V into one layer at a time."
     from subattr.probe import injection_probe, probe_references, plot_injection
     from subattr.models import load_unet
@@ -204,19 +238,34 @@ def probe_inject(model:str='toy', out:str='probe-out', references:int=4, held_ou
     _probe_out(out, 'inject', rows, lambda r: plot_injection(r, BlockMap(load_unet(model))))
 
 @call_parse
-def probe_layers(model:str='toy', out:str='probe-out', pairs:int=4, seeds:int=1, images:int=2):
+def probe_layers(model:str='toy', # base model
+                 out:str='probe-out', # results folder
+                 pairs:int=4, # prompt pairs (A, B) that differ in every attribute
+                 seeds:int=1, # sampling seeds (0, 1, ...)
+                 images:int=2, # images drawn per pair and layer set
+                ):
     "Per-layer prompt probe (P+): cross-attention layers in a set see prompt A, the rest prompt B."
     from subattr.probe import layer_prompt_probe, plot_follow
     _probe_out(out, 'layers', layer_prompt_probe(model, out, None, pairs, tuple(range(seeds)), images), lambda r: plot_follow(r, 'set'))
 
 @call_parse
-def probe_timesteps(model:str='toy', out:str='probe-out', pairs:int=4, seeds:int=1, images:int=2):
+def probe_timesteps(model:str='toy', # base model
+                    out:str='probe-out', # results folder
+                    pairs:int=4, # prompt pairs (A, B) that differ in every attribute
+                    seeds:int=1, # sampling seeds (0, 1, ...)
+                    images:int=2, # images drawn per pair and switch point
+                   ):
     "Per-timestep prompt probe (ProSpect): prompt A until step fraction tau, then prompt B."
     from subattr.probe import timestep_probe, plot_follow
     _probe_out(out, 'timesteps', timestep_probe(model, out, pairs=pairs, seeds=tuple(range(seeds)), images=images), lambda r: plot_follow(r, 'tau'))
 
 @call_parse
-def probe_linear(model:str='toy', out:str='probe-out', n_train:int=600, n_test:int=300, seed:int=0):
+def probe_linear(model:str='toy', # base model
+                 out:str='probe-out', # results folder
+                 n_train:int=600, # renders the probes are fitted on
+                 n_test:int=300, # fresh renders they are scored on
+                 seed:int=0, # seed of the renders and the noise
+                ):
     "Linear probes: how well each block's features tell shape, colour and texture, per timestep."
     from subattr.probe import linear_probe, plot_linear
     _probe_out(out, 'linear', linear_probe(model, out, n_train, n_test, seed=seed), plot_linear)
@@ -235,10 +284,13 @@ COMMANDS = {'demo': demo, 'blocks': blocks, 'train': train, 'generate': generate
             'world render': world_render, 'world read': world_read, 'world eval': world_eval,
             'attention': _Lazy('subattr.viz', 'attention_command', 'Sample a prompt while recording every cross-attention map; write heat maps, the maps (safetensors) and a JSON index.')}
 
-def _usage()->str:
-    lines = ['usage: subattr COMMAND [options]', '', 'commands:']
-    lines += [f'  {k:<16} {(f.__doc__ or "").splitlines()[0]}' for k, f in COMMANDS.items()]
-    return '\n'.join(lines + ['', "run 'subattr COMMAND --help' for a command's options"])
+def _usage(group:str|None=None)->str:
+    "The list of commands (or of one group's subcommands, e.g. `subattr probe --help`)."
+    cmds = {k: f for k, f in COMMANDS.items() if group is None or k.startswith(group + ' ')}
+    lines = [f'usage: subattr {group + " SUBCOMMAND" if group else "COMMAND"} [options]', '', 'subcommands:' if group else 'commands:']
+    lines += [f'  {k:<16} {(f.__doc__ or "").splitlines()[0]}' for k, f in cmds.items()]
+    return '\n'.join(lines + ['', f"run 'subattr {group + ' SUBCOMMAND' if group else 'COMMAND'} --help' for its options; "
+                               "every command also takes --threads N"])
 
 def _dashed(parser):
     "Options spelled with dashes (`--lora-rank`), as shell users expect; the underscore spelling stays as a hidden alias."
@@ -248,6 +300,29 @@ def _dashed(parser):
         a.option_strings = dashed
     return parser
 
+def default_threads()->int:
+    "CPU threads for torch: the cores this process may use that are not already busy (1 on a loaded machine)."
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+    busy = os.getloadavg()[0] if hasattr(os, 'getloadavg') else 0.
+    return max(1, min(cores, round(cores - busy)))
+
+def _set_threads(n:int|None):
+    "Set torch's intra-op threads: `--threads`, else OMP_NUM_THREADS when the user set it, else `default_threads()`."
+    import torch
+    if n is not None and n < 1: raise SubattrError(f'--threads must be at least 1; got {n}.')
+    if n is None and os.environ.get('OMP_NUM_THREADS'): return   # the user's own setting, which torch already follows
+    torch.set_num_threads(n or default_threads())
+
+def _os_error(e:OSError)->str:
+    "One sentence for a failed read or write, saying what to do."
+    import errno
+    where = f" '{e.filename}'" if e.filename else ''
+    if e.errno == errno.ENOSPC: return f'the disk is full (writing{where}); free some space and run the command again (training: with --resume).'
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f'no permission to write{where} ({e.strerror}); choose a folder you can write to, e.g. with --out.'
+    if e.errno == errno.EDQUOT: return f'the disk quota is exceeded (writing{where}); free some space and run the command again.'
+    return f"could not read or write{where}: {e.strerror or e}."
+
 def main(argv:list|None=None)->int:
     "Entry point of the `subattr` console script."
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -255,16 +330,20 @@ def main(argv:list|None=None)->int:
     cmd, rest = argv[0], argv[1:]
     groups = {g: [c.split()[1] for c in COMMANDS if c.startswith(g + ' ')] for g in ('world', 'probe')}
     if cmd in groups:
+        if rest and rest[0] in ('-h', '--help'): print(_usage(cmd)); return 0
         if not rest or rest[0] not in groups[cmd]:
-            print(f"subattr {cmd}: say what to do: {', '.join(repr(c) for c in groups[cmd])}.", file=sys.stderr); return 2
+            print(_usage(cmd), file=sys.stderr); return 2
         cmd, rest = f'{cmd} {rest[0]}', rest[1:]
     if cmd not in COMMANDS:
         print(f"subattr: unknown command '{cmd}'; commands are {', '.join(sorted({c.split()[0] for c in COMMANDS}))}.", file=sys.stderr); return 2
     f = COMMANDS[cmd]
     if isinstance(f, _Lazy): f = f.load()
-    args = vars(_dashed(anno_parser(f, prog=f'subattr {cmd}')).parse_args(rest))   # argparse exits 2 on bad options
-    args.pop('pdb', None); args.pop('xtra', None)
-    try: f(**args); sys.stdout.flush()
+    parser = anno_parser(f, prog=f'subattr {cmd}')
+    parser.add_argument('--threads', type=int, default=None,
+                        help='CPU threads for torch (default: OMP_NUM_THREADS if set, else the cores not already busy)')
+    args = vars(_dashed(parser).parse_args(rest))   # argparse exits 2 on bad options
+    args.pop('pdb', None); args.pop('xtra', None); threads = args.pop('threads')
+    try: _set_threads(threads); f(**args); sys.stdout.flush()
     except SubattrError as e:   # a stopped training run carries its exit status (130 for SIGINT, 143 for SIGTERM)
         code = getattr(e, 'code', 1)
         print(f"subattr {cmd}: {'error: ' if code == 1 else ''}{e}", file=sys.stderr); return code
@@ -272,6 +351,9 @@ def main(argv:list|None=None)->int:
         print(f'subattr {cmd}: interrupted', file=sys.stderr); return 130
     except BrokenPipeError:   # `subattr blocks ... | head`: the reader left; exit quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 0
+    except OSError as e:   # disk full, read-only folder, permissions: the file and what to do
+        if os.environ.get('SUBATTR_DEBUG'): raise
+        print(f'subattr {cmd}: error: {_os_error(e)}', file=sys.stderr); return 1
     except Exception as e:    # anything unforeseen is still one line; SUBATTR_DEBUG=1 shows the traceback
         if os.environ.get('SUBATTR_DEBUG'): raise
         msg = str(e).strip().splitlines()[0] if str(e).strip() else ''

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['SubattrError', 'seeded', 'data_path']
+__all__ = ['SubattrError', 'seeded', 'data_path', 'default_mode']
 
 # %% ../nbs/00_core.ipynb #326b1350
 class _DropNote(logging.Filter):
@@ -38,3 +38,9 @@ def data_path(*parts:str)->Path:
     "Path of a file or folder shipped in `subattr/data`."
     import subattr
     return Path(subattr.__file__).parent.joinpath('data', *parts)
+
+# %% ../nbs/00_core.ipynb #cc8249ba
+def default_mode(folder:bool=False)->int:
+    "The permissions `open()` or `mkdir()` would give under the current umask (`tempfile`'s are owner-only)."
+    um = os.umask(0); os.umask(um)
+    return (0o777 if folder else 0o666) & ~um

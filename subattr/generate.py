@@ -4,17 +4,17 @@
 
 # %% ../nbs/07_generate.ipynb #0015c618
 from __future__ import annotations
-import json, re, warnings
+import json, math, re, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-import torch
+import numpy as np, torch
 from safetensors.torch import load_file
 from .core import SubattrError
 from .train import CONCEPT_FILES, fingerprint, token_names, _text_parts
 
 # %% auto #0
-__all__ = ['Concept', 'load_concept', 'check_concept', 'concepts_applied', 'generate']
+__all__ = ['Concept', 'load_concept', 'check_concept', 'concepts_applied', 'check_sampling', 'generate']
 
 # %% ../nbs/07_generate.ipynb #5825964b
 @dataclass
@@ -30,8 +30,28 @@ class Concept:
         m = self.meta
         return f"Concept('{self.path.name}': {m['attribute']} as '{m['token']}', {m['mode']} on {m['selection'] or 'no blocks'}, {m['steps']} steps, {', '.join(m['files'])})"
 
+def _concept_file(p:Path, kind:str, name)->Path:
+    "The file `name` that `subattr.json` lists for `kind`, refused unless it is a .safetensors file directly inside `p`."
+    if kind not in CONCEPT_FILES:
+        raise SubattrError(f"'{p/'subattr.json'}' lists an unknown file kind '{kind}'; a concept holds only {', '.join(CONCEPT_FILES)}.")
+    ok = isinstance(name, str) and name == Path(name).name and name not in ('.', '..') and name.endswith('.safetensors')
+    # a concept folder is untrusted input: no absolute paths, no '../', no pickle formats, no links out of the folder
+    if not ok or (p/name).resolve().parent != p.resolve():
+        raise SubattrError(f"The concept '{p}' lists {name!r} as its {kind} file; only .safetensors file names inside the folder are accepted.")
+    return p/name
+
+def _read_tensors(f:Path)->dict:
+    "A concept file's tensors (safetensors: nothing is unpickled), refused when unreadable or not finite."
+    from safetensors import SafetensorError
+    try: sd = load_file(f)
+    except (SafetensorError, OSError, ValueError) as e:
+        raise SubattrError(f"'{f}' is not a readable safetensors file ({str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}).") from None
+    bad = [k for k, v in sd.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad: raise SubattrError(f"'{f}' holds NaN or infinite values (in {bad[0]}{f' and {len(bad) - 1} more' if len(bad) > 1 else ''}); retrain the concept.")
+    return sd
+
 def load_concept(path)->Concept:
-    "Read and check a concept folder."
+    "Read and check a concept folder: its description, that every file it lists is a finite safetensors file inside it."
     p = Path(path)
     if not p.is_dir(): raise SubattrError(f"The concept folder '{p}' does not exist.")
     j = p/'subattr.json'
@@ -39,12 +59,16 @@ def load_concept(path)->Concept:
         hint = ' (it holds an unfinished run: resume it with --resume)' if (p/'run.json').exists() else ''
         raise SubattrError(f"'{p}' is not a concept folder: it has no subattr.json{hint}.")
     try: meta = json.loads(j.read_text())
-    except ValueError: raise SubattrError(f"'{j}' is not valid JSON.") from None
+    except (ValueError, UnicodeDecodeError): raise SubattrError(f"'{j}' is not valid JSON.") from None
     need = ('format', 'token', 'files', 'fingerprint', 'attribute', 'mode')
-    if not isinstance(meta, dict) or not str(meta.get('format', '')).startswith('subattr-concept/') or any(k not in meta for k in need):
+    if not isinstance(meta, dict) or not str(meta.get('format', '')).startswith('subattr-concept/') or any(k not in meta for k in need) \
+       or not isinstance(meta['files'], dict) or not isinstance(meta['token'], str) or not isinstance(meta['fingerprint'], dict):
         raise SubattrError(f"'{j}' is not a subattr concept description.")
-    missing = [v for v in meta['files'].values() if not (p/v).is_file()]
+    files = {k: _concept_file(p, k, v) for k, v in meta['files'].items()}
+    missing = [f.name for f in files.values() if not f.is_file()]
     if missing: raise SubattrError(f"The concept '{p}' is incomplete: {', '.join(missing)} missing.")
+    if ('token' in files) != ('token_init' in files): raise SubattrError(f"The concept '{p}' lists a token without its initialisation (or the reverse).")
+    for f in files.values(): _read_tensors(f)
     return Concept(p, meta)
 
 def check_concept(c:Concept, pipe):
@@ -70,6 +94,17 @@ def _library_logs_quiet():
     try: yield
     finally: dl.set_verbosity(was[0]); tl.set_verbosity(was[1])
 
+def _checked_deltas(c:Concept, params:dict)->dict:
+    "name -> (parameter, delta) for a concept's full-weight deltas; an unknown name or a shape that differs is refused."
+    out = {}
+    for n, d in load_file(c.files['deltas']).items():
+        p = params.get(n, params.get(n.replace('.weight', '.base_layer.weight').replace('.bias', '.base_layer.bias')))
+        if p is None: raise SubattrError(f"The concept '{c.path.name}' changes '{n}', which this model's UNet does not have; it belongs to another model.")
+        if tuple(d.shape) != tuple(p.shape):   # never broadcast: a [1] delta on a [32] bias would shift every channel
+            raise SubattrError(f"The concept '{c.path.name}' holds a delta of shape {list(d.shape)} for '{n}', whose shape is {list(p.shape)}; the file is damaged or from another model.")
+        out[n] = (p, d)
+    return out
+
 @contextmanager
 def concepts_applied(pipe, # a pipeline of the architecture the concepts were trained on
                      concepts, # concept folders or `Concept`s
@@ -79,17 +114,21 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
     cs = _concept_list(concepts)
     scales = [1.0] * len(cs) if scales is None else [float(s) for s in (scales if isinstance(scales, (list, tuple)) else [scales])]
     if len(scales) != len(cs): raise SubattrError(f'{len(cs)} concepts but {len(scales)} scales; give one scale per concept.')
+    if not all(math.isfinite(s) for s in scales): raise SubattrError(f'Every concept scale must be a finite number; got {scales}.')
     toks = [c.token for c in cs]
     if len(set(toks)) < len(toks):
         w = [t for t in toks if toks.count(t) > 1][0]
         raise SubattrError(f"Two concepts use the same word '{w}'; retrain one with another "
                            f"{'--rare-word' if any(c.meta['mode'] == 'blocks' and c.token == w for c in cs) else '--token'}.")
-    for c in cs: check_concept(c, pipe)
+    params = dict(pipe.unet.named_parameters())
+    deltas = {}
+    for c in cs:   # every check before anything changes
+        check_concept(c, pipe)
+        if 'deltas' in c.files: deltas[c.path] = _checked_deltas(c, params)
     loaded_tokens, adapters, saved = [], [], {}
     quiet = _library_logs_quiet(); quiet.__enter__()
     had_lora = bool(getattr(pipe.unet, 'peft_config', None))   # adapters the user loaded before stay, and are re-activated after
     prev_active = pipe.get_active_adapters() if had_lora else []
-    params = dict(pipe.unet.named_parameters())
     try:
         for i, (c, s) in enumerate(zip(cs, scales)):
             f = c.files
@@ -106,8 +145,7 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
                     warnings.simplefilter('ignore')
                     pipe.load_lora_weights(str(c.path), weight_name=f['lora'].name, adapter_name=name)
             if 'deltas' in f:
-                for n, d in load_file(f['deltas']).items():
-                    p = params[n] if n in params else params[n.replace('.weight', '.base_layer.weight').replace('.bias', '.base_layer.bias')]
+                for n, (p, d) in deltas[c.path].items():
                     saved.setdefault(n, (p, p.detach().clone()))
                     with torch.no_grad(): p.add_((s * d).to(p.dtype).to(p.device))
         if adapters: pipe.set_adapters([a for a, _ in adapters], adapter_weights=[s for _, s in adapters])
@@ -128,6 +166,22 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
 def _words(prompt:str)->set:
     return set(re.findall(r'[^\s,.;:!?"()]+', prompt))
 
+def check_sampling(steps:int=25, n:int=1, guidance:float|None=None, seed:int=0):
+    "Refuse sampling settings no pipeline can honour, in one sentence each."
+    if not isinstance(steps, int) or steps < 1: raise SubattrError(f'steps must be at least 1; got {steps}.')
+    if not isinstance(n, int) or n < 1: raise SubattrError(f'n (images) must be at least 1; got {n}.')
+    if n > 64: raise SubattrError(f'n={n} images at once is more than 64; draw them in several calls.')
+    if guidance is not None and not math.isfinite(guidance): raise SubattrError(f'guidance must be a finite number; got {guidance}.')
+    if not -2**63 <= seed < 2**64: raise SubattrError(f'seed must lie between -2**63 and 2**64 - 1; got {seed}.')
+
+def _check_prompt_length(pipe, prompt:str, cs:list):
+    "Refuse a prompt so long that the text encoder would cut a concept's token off (diffusers truncates silently)."
+    for tok, _ in _text_parts(pipe):
+        ids, keep = tok(prompt, truncation=False).input_ids, tok.model_max_length - 1   # the last place holds the end token
+        cut = [c.token for c in cs if tok.convert_tokens_to_ids(c.token) in ids[keep:]]
+        if cut: raise SubattrError(f"The prompt is {len(ids)} tokens long, and the text encoder reads only {tok.model_max_length}: "
+                                   f"the concept word '{cut[0]}' would be cut off; shorten the prompt or put the word earlier.")
+
 @torch.no_grad()
 def generate(pipe, # the base pipeline
              prompt:str, # must contain each concept's token, e.g. 'a <a> circle' or 'a red striped <s>'
@@ -140,6 +194,7 @@ def generate(pipe, # the base pipeline
              negative_prompt:str|None=None,
              **kw)->list:
     "Draw `n` images of `prompt` with `concepts` applied; returns PIL images."
+    check_sampling(steps=steps, n=n, guidance=guidance, seed=seed)
     cs = _concept_list(concepts)
     if not str(prompt).strip(): raise SubattrError('The prompt is empty.')
     for c in cs:
@@ -148,5 +203,14 @@ def generate(pipe, # the base pipeline
     g = torch.Generator().manual_seed(seed)   # CPU generator: the same noise on any device
     args = dict(num_inference_steps=steps, generator=g, num_images_per_prompt=n, negative_prompt=negative_prompt) | kw
     if guidance is not None: args['guidance_scale'] = guidance
+    want_pil = args.get('output_type', 'pil') == 'pil'
+    if want_pil: args['output_type'] = 'np'   # the same pixels as 'pil', but NaN can still be seen before it turns black
     with concepts_applied(pipe, cs, scales):
-        return pipe(prompt, **args).images
+        _check_prompt_length(pipe, prompt, cs)
+        imgs = pipe(prompt, **args).images
+    if want_pil:
+        if not np.isfinite(imgs).all():
+            raise SubattrError('The model produced NaN or infinite pixels for this prompt and these concepts; no image was written '
+                               '(check the concepts and --scale, or use full precision).')
+        imgs = pipe.numpy_to_pil(imgs)
+    return imgs

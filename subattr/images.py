@@ -47,6 +47,7 @@ def _open(path:Path)->Image.Image:
     "Open and fully decode an image file, or explain in one sentence why not."
     if not path.exists(): raise SubattrError(f"'{path}' does not exist.")
     if path.is_dir(): raise SubattrError(f"'{path}' is a folder, not an image file.")
+    if not path.is_file(): raise SubattrError(f"'{path}' is not a regular file (a pipe, socket or device); give an image file.")
     try:
         with warnings.catch_warnings():   # PIL warns before it refuses; our own sentence says it all
             warnings.simplefilter('ignore', Image.DecompressionBombWarning); img = Image.open(path)

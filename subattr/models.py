@@ -192,6 +192,18 @@ def _folder_class(folder:Path)->str:
         raise SubattrError(f"'{folder}' declares a {cls} but has no unet/config.json; subattr needs a UNet-based pipeline.")
     return cls
 
+_PICKLE = ('.bin', '.pt', '.pth', '.ckpt', '.pkl')
+
+def _refuse_pickle(folder:Path):
+    "Refuse a diffusers folder whose part holds its weights only as pickle files (unpickling can run code)."
+    for part in [folder, *sorted(p for p in folder.iterdir() if p.is_dir())]:
+        files = [f for f in part.iterdir() if f.is_file()]
+        pickled = [f.name for f in files if f.suffix in _PICKLE]
+        if pickled and not any(f.suffix == '.safetensors' for f in files):
+            raise SubattrError(f"'{part}' holds its weights only as pickle files ({pickled[0]}), which can run code when loaded; "
+                               "subattr loads safetensors only: convert the folder once, on a machine you trust, with "
+                               "`DiffusionPipeline.from_pretrained(DIR).save_pretrained(NEW_DIR, safe_serialization=True)`.")
+
 def _dtype_kw(dtype)->dict:
     "from_pretrained's dtype argument, only when one is asked for (each library then loads its default, float32 here)."
     return {} if dtype is None else {'torch_dtype': dtype}   # newer diffusers also accept `dtype`, older ones only this
@@ -242,13 +254,14 @@ def _load_pipeline(source, width, device, dtype, seed, progress):
     if source == 'tiny': pipe = tiny_pipeline(seed)
     elif source in ARCHS: return build_pipeline(random_configs(ARCHS[source], width), seed=seed, device=device, dtype=dtype, progress=progress)
     elif Path(source).is_dir():
-        _folder_class(Path(source))
+        _folder_class(Path(source)); _refuse_pickle(Path(source))
         with warnings.catch_warnings():   # diffusers 0.42 calls `torch_dtype` deprecated in favour of `dtype`, which older ones lack
-            warnings.simplefilter('ignore', FutureWarning); pipe = DiffusionPipeline.from_pretrained(source, **_dtype_kw(dtype))
+            warnings.simplefilter('ignore', FutureWarning)
+            pipe = DiffusionPipeline.from_pretrained(source, use_safetensors=True, **_dtype_kw(dtype))
     elif Path(source).exists():
         raise SubattrError(f"'{source}' is a file; subattr loads diffusers folders (model_index.json + parts), not single "
                            "checkpoint files: convert it with diffusers' `from_single_file(...).save_pretrained(DIR)` first.")
-    else: pipe = _from_hub(DiffusionPipeline.from_pretrained, source, **_dtype_kw(dtype))
+    else: pipe = _from_hub(DiffusionPipeline.from_pretrained, source, use_safetensors=True, **_dtype_kw(dtype))
     pipe.set_progress_bar_config(disable=not progress)
     return pipe.to(device) if device != 'cpu' else pipe
 
@@ -263,9 +276,11 @@ def load_unet(source:str, # as for `load_pipeline`
     elif source in ARCHS: cfg = random_configs(ARCHS[source], width)['unet']
     elif Path(source).is_dir():
         _folder_class(Path(source)); cfg = UNet2DConditionModel.load_config(source, subfolder='unet')
-        if device != 'meta': return UNet2DConditionModel.from_pretrained(source, subfolder='unet').to(device)
+        if device != 'meta':
+            _refuse_pickle(Path(source))
+            return UNet2DConditionModel.from_pretrained(source, subfolder='unet', use_safetensors=True).to(device)
     elif Path(source).exists(): return load_pipeline(source)   # raises the single-file message
     else:
-        if device != 'meta': return _from_hub(UNet2DConditionModel.from_pretrained, source, subfolder='unet').to(device)
+        if device != 'meta': return _from_hub(UNet2DConditionModel.from_pretrained, source, subfolder='unet', use_safetensors=True).to(device)
         cfg = _from_hub(UNet2DConditionModel.load_config, source, subfolder='unet')
     with seeded(0), torch.device(device): return _from_config(UNet2DConditionModel, dict(cfg))

@@ -10,17 +10,19 @@ from dataclasses import asdict
 from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
+from PIL import Image
 from .core import SubattrError
 from .models import load_pipeline
 from .blocks import BlockMap, PRESETS
 from .shapesworld import Thing, render, render_many, Oracle, SHAPES, COLORS, TEXTURES, HELD_OUT, ATTRS, is_seen
 
 # %% auto #0
-__all__ = ['FINETUNE_DEFAULTS', 'item_key', 'run_items', 'probe_references', 'conflict_things', 'probe_oracle', 'top_blocks',
-           'anchor_presets', 'finetune_item', 'finetune_probe', 'InjectingProcessor', 'injecting', 'inject_sample',
-           'injection_targets', 'injection_probe', 'layer_prompts', 'layer_sets', 'layer_prompt_probe', 'switch_sample',
-           'timestep_probe', 'linear_probe', 'finetune_summary', 'verdict', 'plot_finetune', 'plot_linear',
-           'follow_rates', 'plot_follow', 'plot_injection', 'block_scores', 'demo']
+__all__ = ['FINETUNE_DEFAULTS', 'MIN_RECONSTRUCTION', 'PARTS', 'item_key', 'run_items', 'probe_references', 'conflict_things',
+           'probe_oracle', 'top_blocks', 'anchor_presets', 'finetune_item', 'finetune_probe', 'InjectingProcessor',
+           'injecting', 'inject_sample', 'injection_targets', 'injection_probe', 'layer_prompts', 'layer_sets',
+           'layer_prompt_probe', 'switch_sample', 'timestep_probe', 'linear_probe', 'finetune_summary', 'verdict',
+           'plot_finetune', 'plot_linear', 'follow_rates', 'plot_follow', 'plot_injection', 'block_scores', 'demo',
+           'plot_probe_grid']
 
 # %% ../nbs/14_probe.ipynb #c430c779
 def item_key(item:dict)->str:
@@ -32,6 +34,14 @@ def _seed_of(item:dict)->int: return int(item_key(item), 16) % 2**31
 def _write_json_atomic(path:Path, obj):
     from subattr.readout import _atomic_write   # temporary file beside it, then rename
     _atomic_write({Path(path): json.dumps(obj)})
+
+def _read_item(f:Path):
+    "The rows of a finished item file, or None when it is absent or damaged (a run killed mid-write on a filesystem without atomic rename)."
+    if not f.exists(): return None
+    try:
+        rows = json.loads(f.read_text(encoding='utf-8'))['rows']
+        return rows if isinstance(rows, list) else None
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError): return None
 
 def run_items(items:list, # work items (dicts of JSON values), in a fixed order
               fn, # item -> list of row dicts
@@ -47,7 +57,8 @@ def run_items(items:list, # work items (dicts of JSON values), in a fixed order
     try:
         for i, it in enumerate(mine):
             f = d/f'{name}-{item_key(it)}.json'
-            if f.exists(): continue
+            if _read_item(f) is not None: continue
+            if f.exists(): print(f'  {name}: {f} is damaged (not a readable item file); running that item again', file=sys.stderr, flush=True)
             rows = [dict(probe=name, item=item_key(it), **r) for r in fn(it)]
             _write_json_atomic(f, dict(item=it, rows=rows, process=st.process_index)); done += 1
             if progress:
@@ -56,24 +67,29 @@ def run_items(items:list, # work items (dicts of JSON values), in a fixed order
     except Exception as e: failed = e   # still meet the other processes at the barrier, then report
     st.wait_for_everyone()
     if failed is not None: raise failed
-    missing = [it for it in items if not (d/f'{name}-{item_key(it)}.json').exists()]
-    if missing: raise SubattrError(f'{len(missing)} work items of {name} have no results in {d}; run the sweep again to finish them.')
-    return [r for it in items for r in json.loads((d/f'{name}-{item_key(it)}.json').read_text())['rows']]
+    rows = {item_key(it): _read_item(d/f'{name}-{item_key(it)}.json') for it in items}
+    missing = [k for k, r in rows.items() if r is None]
+    if missing: raise SubattrError(f'{len(missing)} work items of {name} have no readable results in {d} (e.g. {name}-{missing[0]}.json); '
+                                   'run the sweep again to finish them.')
+    return [r for it in items for r in rows[item_key(it)]]
 
 # %% ../nbs/14_probe.ipynb #77931563
 def probe_references(n:int=4, # references
                      seed:int=0, held_out:int=1, # how many of them use a held-out word
                     )->list:
-    "`n` ShapesWorld things, `held_out` of them with a word held out of the toy's pretraining."
+    "`n` ShapesWorld things, `held_out` of them with a word held out of the toy's pretraining; shapes, colours and textures differ between them as far as the vocabulary allows."
     rng = random.Random(seed); refs = []
-    while len(refs) < n - held_out:
-        t = Thing(rng.choice([s for s in SHAPES if s not in HELD_OUT['shape']]), rng.choice([c for c in COLORS if c not in HELD_OUT['color']]),
-                  rng.choice([x for x in TEXTURES if x not in HELD_OUT['texture']]))
-        if is_seen(t.shape, t.color, t.texture) and t not in refs: refs.append(t)
-    for i in range(held_out):
-        attr = ('shape', 'color', 'texture')[i % 3]
-        base = refs[i % max(1, len(refs))] if refs else Thing('square', 'red', 'plain')
-        refs.append(Thing(**{**asdict(base), attr: HELD_OUT[attr][0]}))
+    seen_sh, seen_co, seen_tx = ([v for v in vs if v not in HELD_OUT[k]] for k, vs in (('shape', SHAPES), ('color', COLORS), ('texture', TEXTURES)))
+    def fresh(vals, k):   # values no reference has yet (all values again once each was used)
+        left = [v for v in vals if v not in {getattr(r, k) for r in refs}]
+        return left or vals
+    for i in range(n):
+        attr = ('shape', 'color', 'texture')[(i - (n - held_out)) % 3] if i >= n - held_out else None
+        for _ in range(1000):
+            t = Thing(rng.choice(fresh(seen_sh, 'shape')), rng.choice(fresh(seen_co, 'color')), rng.choice(fresh(seen_tx, 'texture')))
+            if is_seen(t.shape, t.color, t.texture) and t not in refs: break
+        if attr: t = Thing(**{**asdict(t), attr: HELD_OUT[attr][(i // 3) % len(HELD_OUT[attr])]})
+        refs.append(t)
     return refs
 
 def conflict_things(ref:Thing, k:int, seed:int=0)->dict:
@@ -136,7 +152,9 @@ def anchor_presets(bm:BlockMap)->list:
 def _prompt(t:Thing, word:str, which:str)->str:
     return f'a {word} {t.shape}' if which == 'shape' else f'a {t.color} {t.texture} {word}'
 
-def finetune_item(item:dict, model:str='toy', oracle=None, pipe=None)->list:
+def finetune_item(item:dict, model:str='toy', oracle=None, pipe=None,
+                  images_dir=None, # where to keep the drawn images, one strip per item (`<item key>.png`), for the report's grid
+                 )->list:
     "Train one selection on one reference, draw the conflicting prompts, read every image."
     from subattr.train import train
     from subattr.generate import generate
@@ -149,12 +167,17 @@ def finetune_item(item:dict, model:str='toy', oracle=None, pipe=None)->list:
         word = tok if item['mode'] != 'blocks' else 'sks'
         conf = conflict_things(ref, item['prompts'], seed=item['seed'])
         jobs = [('reconstruction', None, f'a {word}')] + [(f'{w}-conflict', t, _prompt(t, word, w)) for w in ('shape', 'appearance') for t in conf[w]]
-        rows = []
+        rows, drawn = [], []
         for kind, asked, prompt in jobs:
             imgs = generate(pipe, prompt, [c], seed=item['seed'], n=item['images'], steps=item['gen_steps'], guidance=item['guidance'])
             base = dict(selection=item['selection'], mode=item['mode'], reference=_desc(ref), held_out=not is_seen(ref.shape, ref.color, ref.texture),
                         seed=item['seed'], prompt=prompt, kind=kind)
-            rows += _reading_rows(oracle, imgs, base, ref, asked)
+            rows += _reading_rows(oracle, imgs, base, ref, asked); drawn += imgs[:1]
+    if images_dir is not None:   # the reference, then the first image of each prompt
+        strip = [Image.fromarray(render(ref)).resize(drawn[0].size)] + drawn
+        w, h = strip[0].size; grid = Image.new('RGB', (w * len(strip), h))
+        for i, im in enumerate(strip): grid.paste(im, (i * w, 0))
+        Path(images_dir).mkdir(parents=True, exist_ok=True); grid.save(Path(images_dir)/f'{item_key(item)}.png')
     return rows
 
 def finetune_probe(model:str='toy', # the base model
@@ -175,7 +198,7 @@ def finetune_probe(model:str='toy', # the base model
     rd = 'oracle' if oracle else 'metrics'
     items = [dict(model=str(model), readout=rd, selection=s, mode=m, ref=asdict(r), seed=sd, steps=steps, lr=lr, lr_token=lr_token, prompts=prompts, images=images,
                   gen_steps=gen_steps, guidance=guidance) for s in selections for m in modes for r in references for sd in seeds]
-    return run_items(items, lambda it: finetune_item(it, model, oracle, pipe), out, 'finetune', progress)
+    return run_items(items, lambda it: finetune_item(it, model, oracle, pipe, Path(out)/'images'), out, 'finetune', progress)
 
 # %% ../nbs/14_probe.ipynb #33a4499a
 class InjectingProcessor:
@@ -471,35 +494,48 @@ def finetune_summary(rows:list)->dict:
 # %% ../nbs/14_probe.ipynb #65fb76b6
 def _fmt(r)->str: return f"{r.rate:.2f} [{r.lo:.2f}, {r.hi:.2f}]"
 
-def verdict(summary:dict, mode:str='blocks')->str:
-    "The seed's claim, judged from the fine-tune summary: down blocks keep shape, up blocks keep appearance."
+MIN_RECONSTRUCTION = .5 # below this, the tuned blocks learned too little of the reference for the verdict to mean anything
+PARTS = ('shape', 'color', 'texture')
+
+def verdict(summary:dict, mode:str='blocks', min_reconstruction:float=MIN_RECONSTRUCTION)->str:
+    "The seed's claim, judged from the fine-tune summary: down blocks keep shape, up blocks keep appearance (colour, texture)."
     s, a = summary.get(f'seed-shape | {mode}'), summary.get(f'seed-appearance | {mode}')
     if not s or not a: return 'The fine-tune probe did not run both seed-shape and seed-appearance, so the seed\'s claim was not tested.'
-    ds = (s['shape_from_reference'], a['shape_from_reference']); da = (a['appearance_from_reference'], s['appearance_from_reference'])
-    sep = lambda x, y: x.lo > y.hi
-    parts = []
-    for what, (hi, lo), side, other in (('shape', ds, 'down', 'up'), ('appearance', da, 'up', 'down')):
-        if sep(hi, lo): parts.append(f"tuning the {side} blocks keeps the reference's {what} more often than tuning the {other} blocks "
-                                     f"({_fmt(hi)} vs {_fmt(lo)}; the 95% intervals do not overlap)")
-        elif hi.rate > lo.rate: parts.append(f"tuning the {side} blocks keeps the reference's {what} somewhat more often than the {other} blocks "
-                                                   f"({_fmt(hi)} vs {_fmt(lo)}), but the 95% intervals overlap")
-        else: parts.append(f"tuning the {side} blocks does not keep the reference's {what} more often than the {other} blocks ({_fmt(hi)} vs {_fmt(lo)})")
-    both = all(sep(h, l) for h, l in (ds, da)); none = all(h.rate <= l.rate for h, l in (ds, da))
-    head = ('**Supported on this model.**' if both else '**Not supported on this model.**' if none else '**Partly supported / inconclusive on this model.**')
+    weak = [(n, x.get('reconstruction')) for n, x in (('seed-shape', s), ('seed-appearance', a))
+            if x.get('reconstruction') is None or x['reconstruction'].rate < min_reconstruction]
+    if weak:   # nothing learned, nothing to keep: a low "kept" rate then says nothing about where attributes live
+        why = '; '.join(f"`{n}` reconstructs the reference in {'no measured images' if r is None else _fmt(r)}" for n, r in weak)
+        return (f"**Inconclusive on this model.** The verdict needs each side to reproduce its reference first (reconstruction ≥ "
+                f"{min_reconstruction:.0%}), and {why}; train longer or with a higher learning rate.")
+    sep, parts, wins, losses = (lambda x, y: x.lo > y.hi), [], 0, 0
+    for what, side, other, hi, lo in (('shape', 'down', 'up', s, a), ('colour', 'up', 'down', a, s), ('texture', 'up', 'down', a, s)):
+        k = 'shape' if what == 'shape' else 'color' if what == 'colour' else 'texture'
+        h, l = hi[f'{k}_from_reference'], lo[f'{k}_from_reference']
+        if sep(h, l): wins += 1; parts.append(f"tuning the {side} blocks keeps the reference's {what} more often than tuning the {other} "
+                                              f"blocks ({_fmt(h)} vs {_fmt(l)}; the 95% intervals do not overlap)")
+        elif h.rate > l.rate: parts.append(f"tuning the {side} blocks keeps the reference's {what} somewhat more often than the {other} "
+                                           f"blocks ({_fmt(h)} vs {_fmt(l)}), but the 95% intervals overlap")
+        else: losses += 1; parts.append(f"tuning the {side} blocks does not keep the reference's {what} more often than the {other} blocks "
+                                        f"({_fmt(h)} vs {_fmt(l)})")
+    head = ('**Supported on this model.**' if wins == 3 else '**Not supported on this model.**' if losses == 3
+            else '**Partly supported / inconclusive on this model.**')
     text = '; '.join(parts)
     return f'{head} {text[0].upper()}{text[1:]}.'
 
 def plot_finetune(summary:dict, ax=None):
-    "Bars: shape and appearance kept from the reference, per selection, with 95% intervals."
+    "Bars: shape, colour and texture kept from the reference, per selection, with 95% intervals; a rate of 0 still shows its mark."
     import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(7, .35 * len(summary) + .8), dpi=60)
+    if ax is None: _, ax = plt.subplots(figsize=(7.5, .5 * len(summary) + 1), dpi=80)
     keys = list(summary); y = np.arange(len(keys))
-    for off, k, c in ((-.18, 'shape_from_reference', 'C0'), (.18, 'appearance_from_reference', 'C1')):
-        r = [summary[s][k] for s in keys]
-        ax.barh(y + off, [x.rate for x in r], .34, color=c, label=k.replace('_', ' '),
+    for off, p, c in ((-.26, 'shape', 'C0'), (0, 'color', 'C1'), (.26, 'texture', 'C2')):
+        r = [summary[s][f'{p}_from_reference'] for s in keys]
+        ax.barh(y + off, [x.rate for x in r], .25, color=c, label=f'{p} kept',
                 xerr=np.array([[x.rate - x.lo for x in r], [x.hi - x.rate for x in r]]), error_kw=dict(lw=.8, capsize=1.5))
-    ax.set_yticks(y, keys, fontsize=7); ax.set_xlim(0, 1); ax.invert_yaxis(); ax.legend(fontsize=7, loc='lower right', frameon=False)
-    ax.set_xlabel('rate (95% interval)', fontsize=7); ax.set_title('fine-tune probe: what the tuned blocks keep from the reference', fontsize=8)
+        ax.plot([x.rate for x in r], y + off, '|', color=c, ms=7, mew=2)   # visible even where the bar has no length
+        for yy, x in zip(y + off, r): ax.text(x.hi + .01, yy, f'{x.rate:.2f}', va='center', fontsize=6)
+    ax.set_yticks(y, [k.split(' | ')[0] for k in keys], fontsize=8); ax.set_xlim(0, 1.08); ax.invert_yaxis()
+    ax.legend(fontsize=7, loc='lower right', frameon=False)
+    ax.set_xlabel('rate (95% interval)', fontsize=8); ax.set_title('fine-tune probe: what the tuned blocks keep from the reference', fontsize=9)
     return ax
 
 def plot_linear(rows:list, axs=None):
@@ -594,10 +630,12 @@ def demo(out='subattr-demo', # the report folder
     plot_finetune(summ); plt.tight_layout(); plt.savefig(out/'finetune.png', dpi=80); plt.close('all')
     plot_linear(lp); plt.tight_layout(); plt.savefig(out/'linear.png', dpi=80); plt.close('all')
     from subattr.blocks import plot_unet
-    fig, axs = plt.subplots(1, 2, figsize=(12, 3.2))
-    for ax, k in zip(axs, ('shape', 'color')):
-        plot_unet(bm, scores=block_scores(lp, k), ax=ax, vmin=0, vmax=1, title=f'linear-probe accuracy for {k} (mean over timesteps)')
-    plt.tight_layout(); plt.savefig(out/'unet.png', dpi=80); plt.close('all')
+    fig, axs = plt.subplots(3, 1, figsize=(9, 10))
+    for ax, k in zip(axs, ('shape', 'color', 'texture')):
+        plot_unet(bm, scores=block_scores(lp, k), ax=ax, vmin=0, vmax=1, title=f'linear-probe accuracy for {k} (mean over timesteps)',
+                  cbar_label=f'{k} accuracy')
+    plt.tight_layout(); plt.savefig(out/'unet.png', dpi=100); plt.close('all')
+    plot_probe_grid(out, ft, sels, refs); plt.savefig(out/'grid.png', dpi=100); plt.close('all')
     secs = time.time() - t0
     res = dict(model=model, settings=dict(references=[_desc(r) for r in refs], steps=steps, lr=lr, seeds=list(seeds), images=images,
                                           selections=sels, n_train=n_train, n_test=n_test, timesteps=list(timesteps)),
@@ -607,6 +645,25 @@ def demo(out='subattr-demo', # the report folder
     (out/'report.md').write_text(_report(res, summ))
     say(f'subattr demo: done in {secs:.0f}s; report in {out/"report.md"}')
     return out
+
+def plot_probe_grid(out, rows:list, selections:list, references:list, seed:int=0):
+    "The fine-tune probe's images: one row per selection; per reference, the reference, `a sks`, then the conflicting prompts."
+    import matplotlib.pyplot as plt
+    items = {}
+    for r in rows:
+        if r['seed'] == seed: items.setdefault((r['selection'], r['reference']), r['item'])
+    fig, axs = plt.subplots(len(selections), 1, figsize=(2 + 1.1 * 6 * len(references), 1.25 * len(selections)), squeeze=False)
+    for ax, s in zip(axs[:, 0], selections):
+        strips = [Path(out)/'images'/f"{items.get((s, _desc(t)), '-')}.png" for t in references]
+        ims = [np.asarray(Image.open(p).convert('RGB')) if p.exists() else None for p in strips]
+        h = next((im.shape[0] for im in ims if im is not None), 64)
+        gap = np.full((h, h // 4, 3), 255, np.uint8)
+        row = [x for im in ims for x in ((im if im is not None else np.full((h, 6 * h, 3), 230, np.uint8)), gap)][:-1]
+        ax.imshow(np.concatenate(row, 1)); ax.set_xticks([]); ax.set_yticks([]); ax.set_ylabel(s, rotation=0, ha='right', va='center', fontsize=8)
+    axs[0, 0].set_title('per reference: the reference, "a sks", two prompts for another shape, two for another appearance '
+                        f'(seed {seed}, first image each)', fontsize=8)
+    fig.tight_layout()
+    return fig
 
 def _report(res:dict, summ:dict)->str:
     s = res['settings']; L = []
@@ -619,11 +676,14 @@ def _report(res:dict, summ:dict)->str:
           'Each selection is tuned on one reference with the prompt `a sks`, then asked for another shape (`a sks circle`) or another '
           'appearance (`a blue striped sks`). "kept" = the oracle reads the reference\'s attribute; "from prompt" = it reads the asked one. '
           'Rates with 95% intervals.', '',
-          '| selection | shape kept | shape from prompt | appearance kept | appearance from prompt | reconstruction |', '|---|---|---|---|---|---|']
+          'Appearance is read as colour and texture separately (both together is the stricter "appearance kept").', '',
+          '| selection | reconstruction | shape kept | shape from prompt | colour kept | texture kept | appearance kept | appearance from prompt |',
+          '|---|---|---|---|---|---|---|---|']
     for k, r in summ.items():
-        L.append(f"| `{k.split(' | ')[0]}` | {_fmt(r['shape_from_reference'])} | {_fmt(r['shape_from_prompt'])} | {_fmt(r['appearance_from_reference'])} | "
-                 f"{_fmt(r['appearance_from_prompt'])} | {_fmt(r['reconstruction'])} |")
-    L += ['', '![fine-tune probe](finetune.png)', '', '## Linear probes', '',
+        L.append(f"| `{k.split(' | ')[0]}` | {_fmt(r['reconstruction'])} | {_fmt(r['shape_from_reference'])} | {_fmt(r['shape_from_prompt'])} | "
+                 f"{_fmt(r['color_from_reference'])} | {_fmt(r['texture_from_reference'])} | {_fmt(r['appearance_from_reference'])} | "
+                 f"{_fmt(r['appearance_from_prompt'])} |")
+    L += ['', '![fine-tune probe](finetune.png)', '', '![what each selection drew](grid.png)', '', '## Linear probes', '',
           f"Accuracy of a linear readout of each block's output (pooled 2×2) on {s['n_test']} held-back images, trained on {s['n_train']}.", '']
     for k in ('shape', 'color', 'texture'):
         sc = block_scores(res['linear'], k); best = max(sc, key=sc.get)

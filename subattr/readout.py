@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
 from PIL import Image
-from .core import SubattrError
+from .core import SubattrError, default_mode
 from .images import RefImage, to_rgb
 from .shapesworld import ATTRS, Thing
 
@@ -119,7 +119,7 @@ def summarize(rows:list, # tidy rows, as `reading_row` makes them
               cluster:str|None='reference', # column to cluster-bootstrap over; None (or absent) for Wilson intervals
               n_boot:int=2000, seed:int=0,
              )->list:
-    "Per group: the four source rates and the reconstruction rate, each a `Rate` (rate, lo, hi, n, method)."
+    "Per group: shape, appearance, colour and texture from the reference and from the prompt, and reconstruction; each a `Rate`."
     by = (by,) if isinstance(by, str) else tuple(by)
     groups = {}
     for r in rows:
@@ -134,7 +134,7 @@ def summarize(rows:list, # tidy rows, as `reading_row` makes them
             g = [r[cluster] for r in sub] if cluster and all(cluster in r for r in sub) else None
             return rate_ci([ok(r) for r in sub], g, n_boot=n_boot, seed=seed)
         edit = lambda r: r.get('kind') != 'reconstruction'
-        for attr, attrs in (('shape', ('shape',)), ('appearance', ('color', 'texture'))):
+        for attr, attrs in (('shape', ('shape',)), ('appearance', ('color', 'texture')), ('color', ('color',)), ('texture', ('texture',))):
             for side in ('reference', 'prompt'):
                 res[f'{attr}_from_{side}'] = rate(lambda r: edit(r) and _contested(r, attrs), lambda r: r[f'{attr}_source'] == side)
         if any(not edit(r) for r in rs):
@@ -165,6 +165,7 @@ def _atomic_write(files:dict):
     try:
         for path, text in files.items():
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); tmps.append(tmp)
+            os.chmod(tmp, default_mode())   # mkstemp's files are owner-only; a table is as readable as the figures beside it
             with os.fdopen(fd, 'w', newline='', encoding='utf-8') as f: f.write(text)
         for tmp, path in zip(tmps, files): os.replace(tmp, path)
     finally:

@@ -19,11 +19,13 @@ from .blocks import BlockMap, train_only
 from .images import load_image, model_resolution
 
 # %% auto #0
-__all__ = ['ATTRIBUTES', 'MODES', 'CONCEPT_FILES', 'TrainConfig', 'fingerprint', 'token_names', 'PlaceholderToken',
-           'complete_checkpoints', 'save_checkpoint', 'load_checkpoint', 'TrainingStopped', 'train']
+__all__ = ['ATTRIBUTES', 'MAX_LORA_RANK', 'MODES', 'CONCEPT_FILES', 'TrainConfig', 'fingerprint', 'token_names',
+           'PlaceholderToken', 'complete_checkpoints', 'save_checkpoint', 'load_checkpoint', 'newest_checkpoint',
+           'TrainingStopped', 'train']
 
 # %% ../nbs/06_train.ipynb #017d2d7c
 ATTRIBUTES = ('shape', 'appearance')
+MAX_LORA_RANK = 1024 # the widest projection in SD 1.5/2.1/SDXL is 1280 wide; a rank near it is no longer low-rank
 MODES = ('token', 'blocks', 'token+blocks')
 _PER_ATTRIBUTE = {
     'shape':      dict(select='seed-shape', token='<s>', init_word='shape', flip=False, crops=0, timesteps='high'),
@@ -72,12 +74,29 @@ class TrainConfig:
         if self.mode not in MODES: raise SubattrError(f"mode must be one of {', '.join(MODES)}; got '{self.mode}'.")
         d = {k: (v if getattr(self, k) is None else getattr(self, k)) for k, v in _PER_ATTRIBUTE[self.attribute].items()}
         lr = self.lr_blocks if self.lr_blocks is not None else (1e-4 if self.lora_rank else 1e-5)
-        every = self.checkpoint_every or max(1, self.steps // 4)
-        c = replace(self, **d, lr_blocks=lr, lora_alpha=self.lora_alpha or self.lora_rank or None, checkpoint_every=every,
+        every = self.checkpoint_every if self.checkpoint_every is not None else max(1, self.steps // 4)
+        alpha = self.lora_alpha if self.lora_alpha is not None else (self.lora_rank or None)
+        c = replace(self, **d, lr_blocks=lr, lora_alpha=alpha, checkpoint_every=every,
                     val_prompts=tuple(self.val_prompts))
-        for k in ('steps', 'batch_size', 'grad_accum', 'n_vectors', 'keep'):
-            if getattr(c, k) < 1: raise SubattrError(f'{k} must be at least 1; got {getattr(c, k)}.')
+        for k in ('steps', 'batch_size', 'grad_accum', 'n_vectors', 'keep', 'checkpoint_every', 'n_class'):
+            if getattr(c, k) < 1: raise SubattrError(f'{k.replace("_", "-")} must be at least 1; got {getattr(c, k)}.')
+        for k in ('val_every', 'warmup'):
+            if c.__dict__[k] < 0: raise SubattrError(f'{k.replace("_", "-")} must be 0 or more; got {c.__dict__[k]}.')
+        for k in ('lr_token', 'lr_blocks', 'crop_scale'):
+            v = c.__dict__[k]
+            if not (math.isfinite(v) and v > 0): raise SubattrError(f'{k.replace("_", "-")} must be a positive number; got {v}.')
+        for k in ('max_grad_norm', 'prior_weight'):
+            v = c.__dict__[k]
+            if not (math.isfinite(v) and v >= 0): raise SubattrError(f'{k.replace("_", "-")} must be 0 or a positive number; got {v}.')
+        if not 0 <= c.seed < 2**62: raise SubattrError(f'seed must lie between 0 and 2**62; got {c.seed}.')
         if c.lora_rank < 0: raise SubattrError(f'lora_rank must be 0 (full weights) or positive; got {c.lora_rank}.')
+        if c.lora_rank > MAX_LORA_RANK: raise SubattrError(f'lora-rank {c.lora_rank} is over {MAX_LORA_RANK}, wider than any projection of SD or SDXL; use a rank such as 4 to 64.')
+        if c.lora_rank and not (math.isfinite(c.lora_alpha) and c.lora_alpha > 0):
+            raise SubattrError(f'lora-alpha must be a positive number; got {c.lora_alpha}.')
+        for k in ('token', 'rare_word'):
+            w = c.__dict__[k]
+            if not w or not w.strip() or any(ch.isspace() for ch in w) or '{' in w or '}' in w:
+                raise SubattrError(f"The {k.replace('_', ' ')} must be one word without spaces or braces, e.g. '<s1>'; got {w!r}.")
         if c.timesteps not in ('uniform', 'high', 'low'): raise SubattrError(f"timesteps must be 'uniform', 'high' or 'low'; got '{c.timesteps}'.")
         if c.mixed_precision not in ('no', 'fp16', 'bf16'): raise SubattrError(f"mixed_precision must be 'no', 'fp16' or 'bf16'; got '{c.mixed_precision}'.")
         if '{}' not in c.prompt: raise SubattrError(f"The training prompt needs '{{}}' where the token goes; got '{c.prompt}'.")
@@ -179,6 +198,12 @@ def complete_checkpoints(out)->list:
     d = Path(out)/'checkpoints'
     return sorted((p for p in d.glob('step-*') if (p/'COMPLETE').exists()), key=lambda p: int(p.name.split('-')[1])) if d.exists() else []
 
+def _remove_checkpoint(p:Path):
+    "Delete a checkpoint so that no crash can leave it looking complete: rename it out of sight first, then delete."
+    gone = p.with_name(f'.del-{p.name}')
+    if gone.exists(): shutil.rmtree(gone)
+    os.replace(p, gone); shutil.rmtree(gone)
+
 def save_checkpoint(out, step:int, trainable:dict, opt, sched, gen:torch.Generator, history:list, keep:int=2)->Path:
     "Write a checkpoint atomically (temporary folder, marker, rename), then prune the oldest beyond `keep`."
     d = Path(out)/'checkpoints'; d.mkdir(parents=True, exist_ok=True)
@@ -193,18 +218,34 @@ def save_checkpoint(out, step:int, trainable:dict, opt, sched, gen:torch.Generat
     (tmp/'COMPLETE').write_text(f'{step}\n')
     for f in list(tmp.iterdir()) + [tmp]:   # on disk before the rename makes the checkpoint visible
         fd = os.open(f, os.O_RDONLY); os.fsync(fd); os.close(fd)
-    if final.exists(): shutil.rmtree(final)
+    if final.exists(): _remove_checkpoint(final)
     os.replace(tmp, final)
-    for old in complete_checkpoints(out)[:-keep]: shutil.rmtree(old)
-    for stale in d.glob('.tmp-step-*'): shutil.rmtree(stale, ignore_errors=True)   # left by a run killed mid-write
+    for old in complete_checkpoints(out)[:-keep]: _remove_checkpoint(old)
+    for stale in [*d.glob('.tmp-step-*'), *d.glob('.del-step-*')]: shutil.rmtree(stale, ignore_errors=True)   # left by a killed run
     return final
 
 def load_checkpoint(ckpt)->dict:
-    "Read a checkpoint written by `save_checkpoint` (no pickle anywhere)."
-    ckpt = Path(ckpt); st = json.loads((ckpt/'state.json').read_text())
-    ot = load_file(ckpt/'optimizer.safetensors') if (ckpt/'optimizer.safetensors').exists() else {}
-    return dict(step=st['step'], history=st['history'], scheduler=st['scheduler'], trainable=load_file(ckpt/'trainable.safetensors'),
-                optimizer=_optimizer_from_files(ot, st['optimizer']), rng=load_file(ckpt/'rng.safetensors'))
+    "Read a checkpoint written by `save_checkpoint` (no pickle anywhere); a damaged one raises `SubattrError` naming the file."
+    ckpt, f = Path(ckpt), None
+    try:
+        f = ckpt/'state.json'; st = json.loads(f.read_text())
+        f = ckpt/'optimizer.safetensors'; ot = load_file(f) if f.exists() else {}
+        f = ckpt/'trainable.safetensors'; tr = load_file(f)
+        f = ckpt/'rng.safetensors'; rng = load_file(f)
+        f = ckpt/'state.json'
+        return dict(step=int(st['step']), history=st['history'], scheduler=st['scheduler'], trainable=tr,
+                    optimizer=_optimizer_from_files(ot, st['optimizer']), rng=rng)
+    except Exception as e:   # safetensors, JSON and missing-key errors all mean the same: this checkpoint is unusable
+        why = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise SubattrError(f"The checkpoint file '{f}' is damaged ({why}).") from None
+
+def newest_checkpoint(out, log=None)->tuple:
+    "(path, contents) of the newest complete checkpoint that reads back, or (None, None); each damaged one is skipped and named."
+    for ck in reversed(complete_checkpoints(out)):
+        try: return ck, load_checkpoint(ck)
+        except SubattrError as e:
+            if log: log(f'{e} Falling back to an older checkpoint.')
+    return None, None
 
 # %% ../nbs/06_train.ipynb #6853126a
 CONCEPT_FILES = dict(token='learned_embeds.safetensors', token_init='token_init.safetensors',
@@ -348,15 +389,24 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
         for tok, _ in _text_parts(pipe):
             if any(t in tok.get_vocab() for t in token_names(cfg.token, cfg.n_vectors)):
                 raise SubattrError(f"The token '{cfg.token}' is already a word of this model's tokenizer; choose a new one, e.g. '<{cfg.token.strip('<>')}1>'.")
-    if cfg.trains_blocks and cfg.lora_rank: _lora_targets(bm, sel, cfg.lora_targets)
+    if cfg.trains_blocks and cfg.lora_rank: _check_rank(pipe.unet, _lora_targets(bm, sel, cfg.lora_targets), cfg.lora_rank)
+    _check_prompt_fits(pipe, cfg)
     image_sha = hashlib.sha256(ref.tensor.numpy().tobytes()).hexdigest()[:16]
     record = _run_record(cfg, str(model), fingerprint(pipe), image_sha)
     _check_out(out, record, resume)
-    created = not out.exists() or not any(out.iterdir())
+    existed, empty = out.exists(), not out.exists() or not any(out.iterdir())
     try: return _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0)
     except BaseException:
-        if created and not complete_checkpoints(out) and out.exists(): shutil.rmtree(out)   # a run that never checkpointed leaves nothing
+        if empty and not complete_checkpoints(out): _undo_new_run(out, existed)   # a run that never checkpointed leaves nothing
         raise
+
+def _undo_new_run(out:Path, existed:bool):
+    "Remove what a failed new run wrote: the folder if the run made it, else only its contents (the folder was the user's, and empty)."
+    try:
+        if not existed: shutil.rmtree(out)
+        elif out.is_dir():
+            for p in out.iterdir(): shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+    except OSError: pass   # cleanup must never hide the error that stopped the run
 
 def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0):
     "The loop of `train`, after every input has been checked."
@@ -364,8 +414,13 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     from diffusers import DDPMScheduler
     from diffusers.optimization import get_scheduler
     from tqdm.auto import tqdm
-    ckpts = complete_checkpoints(out) if resume else []
-    if resume and (out/'subattr.json').exists() and ckpts and load_checkpoint(ckpts[-1])['step'] >= cfg.steps:
+    say = lambda m: print(f'subattr train: {m}', file=sys.stderr, flush=True)
+    last_ckpt, ck = newest_checkpoint(out, log=say) if resume else (None, None)
+    if resume and complete_checkpoints(out) and ck is None:
+        raise SubattrError(f"Every checkpoint in '{out/'checkpoints'}' is damaged; nothing can be resumed: start a new run in another folder.")
+    if ck is not None and ck['step'] > cfg.steps:
+        raise SubattrError(f"'{out}' already trained {ck['step']} steps, more than --steps {cfg.steps}; resume with at least that many steps.")
+    if (out/'subattr.json').exists() and ck is not None and ck['step'] >= cfg.steps:
         return out   # already complete
     out.mkdir(parents=True, exist_ok=True)
     if not (out/'run.json').exists(): (out/'run.json').write_text(json.dumps(record, indent=1))
@@ -427,8 +482,10 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
         return d | {f'unet.{n}': p.detach().float().cpu() for n, p in block_params.items()}
 
     start, history = 0, []
-    if ckpts:
-        ck = load_checkpoint(ckpts[-1])
+    if ck is not None:
+        want = set(trainable_state())
+        if set(ck['trainable']) != want or any(ck['trainable'][k].shape != v.shape for k, v in trainable_state().items()):
+            raise SubattrError(f"The checkpoint '{last_ckpt}' holds other tensors than this run trains; it belongs to another run.")
         if token: token.load_state(ck['trainable'])
         with torch.no_grad():
             for n, p in block_params.items(): p.copy_(ck['trainable'][f'unet.{n}'])
@@ -452,7 +509,6 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
         sizes = [len(p[0]) for p in parts]
         return sum(w * e.mean() for (*_, w), e in zip(parts, err.split(sizes)))
 
-    last_ckpt = ckpts[-1] if ckpts else None
     bar = tqdm(total=cfg.steps, initial=start, disable=not progress, desc='train', file=sys.stderr, dynamic_ncols=True)
     if progress: print(f'subattr train: {cfg.mode} on {cfg.select if cfg.trains_blocks else "no blocks"}, steps {start}..{cfg.steps}', file=sys.stderr, flush=True)
     unet.train()
@@ -501,6 +557,20 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     bar.close()
     _write_concept(pipe, cfg, out, record, token, block_params, base, lora_names, history, time.time() - t0, bm, sel)
     return out
+
+def _check_rank(unet, names:list, rank:int):
+    "Refuse a LoRA rank at or above the width of a projection it adapts: such a 'low-rank' update is a full one, at more cost."
+    narrow = min((min(m.in_features, m.out_features), n) for n in names if hasattr(m := unet.get_submodule(n), 'in_features'))
+    if rank >= narrow[0]:
+        raise SubattrError(f"lora-rank {rank} is not below the width of '{narrow[1]}' ({narrow[0]}); use a rank under {narrow[0]}, "
+                           "or train full weights (--lora-rank 0).")
+
+def _check_prompt_fits(pipe, cfg:TrainConfig):
+    "Refuse a training prompt so long that the text encoder would cut off the token."
+    for tok, _ in _text_parts(pipe):
+        ids = tok(cfg.prompt.replace('{}', ' '.join(['a'] * (cfg.n_vectors if cfg.trains_token else 1))), truncation=False).input_ids
+        if len(ids) > tok.model_max_length:
+            raise SubattrError(f"The training prompt is {len(ids)} tokens long with its token, over the text encoder's {tok.model_max_length}; shorten it.")
 
 def _check_init_word(pipe, word:str):
     for tok, _ in _text_parts(pipe):

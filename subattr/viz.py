@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
 from fastcore.script import Param
-from .core import SubattrError
+from .core import SubattrError, default_mode
 from .attention import AttentionStore, aggregate, layer_group, record, save_store, word_maps, word_positions
 from .attribution import attribution_shares
 
@@ -27,6 +27,14 @@ def _overlay(ax, m, image=None, alpha=.6, cmap='jet'):
         ax.imshow(image, interpolation='nearest'); ax.imshow(m.numpy(), cmap=cmap, alpha=alpha, interpolation='nearest')
     else: ax.imshow(m.numpy(), cmap=cmap, interpolation='nearest')
     ax.set_xticks([]); ax.set_yticks([])
+
+def _unit_colorbar(fig, axs, cmap='jet'):
+    "One colour bar for a grid of `_overlay` panels, saying that each panel is scaled to its own range."
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+    cb = fig.colorbar(ScalarMappable(Normalize(0, 1), cmap), ax=list(axs.ravel()), fraction=.04, pad=.02, shrink=.9)
+    cb.set_ticks([0, 1], labels=['min', 'max'], fontsize=7)
+    cb.set_label('attention; each panel scaled to its own min–max', fontsize=7)
 
 def _short(name:str)->str: return name.replace('_blocks', '').replace('_block', '').replace('attentions', 'attn')
 
@@ -53,6 +61,7 @@ def plot_word_maps(store:AttentionStore, # a cross-attention recording (default 
             if r == 0: axs[r][c].set_title(str(w), fontsize=8)
             if c == 0: axs[r][c].set_ylabel(_short(g), fontsize=7)
     fig.tight_layout(pad=.3)
+    _unit_colorbar(fig, axs)
     return fig
 
 # %% ../nbs/10_viz.ipynb #bf2a5fb1
@@ -75,6 +84,7 @@ def plot_time_grid(store:AttentionStore, # a per-step recording (`keep='all'`)
             if r == 0: axs[r][c].set_title(f't={store.timesteps[s]}', fontsize=7)
             if c == 0: axs[r][c].set_ylabel(_short(g), fontsize=7)
     fig.suptitle(f"'{word}'", fontsize=8); fig.tight_layout(pad=.3)
+    _unit_colorbar(fig, axs)
     return fig
 
 # %% ../nbs/10_viz.ipynb #b78cc437
@@ -156,6 +166,8 @@ def attention_command(model:Param('the model: tiny, toy, sd15-random, sdxl-rando
                       size:int=None, # image side in pixels (default: the model's)
                       width:float=1.0, # channel multiplier for the *-random architectures
                       by:str='block', # heat-map rows: 'block', 'attention' (each Transformer2DModel), 'layer' or 'all'
+                      concept:Param('a concept folder to apply while drawing (repeat for several)', str, action='append')=None,
+                      scale:Param('one scale per concept, in order (default 1)', float, action='append')=None,
                      ):
     "Sample a prompt while recording every cross-attention map; write heat maps, the maps (safetensors) and a JSON index."
     import matplotlib; matplotlib.use('Agg', force=False)
@@ -165,14 +177,23 @@ def attention_command(model:Param('the model: tiny, toy, sd15-random, sdxl-rando
     if not prompt or not prompt.strip(): raise SubattrError('The prompt is empty; give the text to draw.')
     if by not in ('layer', 'attention', 'block', 'all'): raise SubattrError(f"--by must be 'layer', 'attention', 'block' or 'all', got '{by}'.")
     if steps < 1: raise SubattrError(f'--steps must be at least 1, got {steps}.')
+    from subattr.generate import load_concept, concepts_applied, check_sampling, _check_prompt_length, _words
+    check_sampling(steps=steps, guidance=guidance, seed=seed)
+    concepts = [load_concept(c) for c in concept or []]   # refuse a bad folder before loading the model
+    for c in concepts:
+        if c.token not in _words(prompt): raise SubattrError(f"The prompt '{prompt}' does not use the concept '{c.path.name}': put its word '{c.token}' in it.")
     out = _new_folder(out)
     pipe = load_pipeline(model, width=width, progress=False)
-    store, imgs = record(pipe, prompt, seed=seed, steps=steps, guidance=guidance, size=size)
+    with concepts_applied(pipe, concepts, scale):
+        _check_prompt_length(pipe, prompt, concepts)
+        store, imgs = record(pipe, prompt, seed=seed, steps=steps, guidance=guidance, size=size)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f'.{out.name}.'))
     try:
         Image.fromarray(imgs[0]).save(tmp/'image.png')
         fig = plot_word_maps(store, image=imgs[0], by=by); fig.savefig(tmp/'heatmaps.png', dpi=100); plt.close(fig)
-        save_store(store, tmp, model=str(model), seed=seed, steps=steps, guidance=guidance, size=int(imgs.shape[1]), figures=['heatmaps.png'], image='image.png')
+        save_store(store, tmp, model=str(model), seed=seed, steps=steps, guidance=guidance, size=int(imgs.shape[1]), figures=['heatmaps.png'],
+                   image='image.png', concepts=[str(c.path) for c in concepts], scales=scale)
+        os.chmod(tmp, default_mode(folder=True))   # mkdtemp makes it owner-only; the result gets the usual permissions
         if out.is_dir(): out.rmdir()   # still empty (checked above): the rename below replaces it
         os.replace(tmp, out)
     finally:
