@@ -102,11 +102,16 @@ def _write_atomic(path, write):
     p = Path(path)
     if p.is_dir(): raise SubattrError(f"'{p}' is a folder; give a file name for the output.")
     if not p.parent.exists(): raise SubattrError(f"The folder '{p.parent}' does not exist.")
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f'.{p.stem}.', suffix=p.suffix); os.close(fd)
-    os.chmod(tmp, default_mode())   # mkstemp's files are owner-only; an output gets the usual permissions
-    try: write(tmp); os.replace(tmp, p)
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f'.{p.stem}.', suffix=p.suffix); os.close(fd)
+        os.chmod(tmp, default_mode())   # mkstemp's files are owner-only; an output gets the usual permissions
+        write(tmp); os.replace(tmp, p)
+    except OSError as e:   # name the file the user asked for, not the temporary one
+        if e.errno is None: raise
+        raise OSError(e.errno, e.strerror, str(p)) from None
     finally:
-        if os.path.exists(tmp): os.remove(tmp)
+        if tmp and os.path.exists(tmp): os.remove(tmp)
 
 # %% ../nbs/90_cli.ipynb #b3e9d3b1
 @call_parse

@@ -7,8 +7,8 @@ SUBATTR = shutil.which('subattr', path=str(Path(sys.executable).parent)) or shut
 
 def run(*args, **kw):
     "Run the installed `subattr` console script; returns the CompletedProcess."
-    return subprocess.run([SUBATTR, *map(str, args)], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, 'HF_HUB_OFFLINE': '1'}, **kw)
+    kw = dict(capture_output=True, text=True, timeout=300, env={**os.environ, 'HF_HUB_OFFLINE': '1'}) | kw
+    return subprocess.run([SUBATTR, *map(str, args)], **kw)
 
 @pytest.fixture(scope='session')
 def tiny_folder(tmp_path_factory):
