@@ -47,7 +47,7 @@ def test_probe_cli(tmp_path):
     assert {r['attribute'] for r in rows} == {'shape', 'color', 'texture'} and (tmp_path/'lin'/'linear.csv').exists()
     assert (tmp_path/'lin'/'linear.png').stat().st_size > 1000
     r = run('probe')
-    assert r.returncode == 2 and "'finetune'" in r.stderr
+    assert r.returncode == 2 and 'probe finetune' in r.stderr
     r = run('probe', 'finetune', '--model', 'tiny', '--select', 'up_blokcs.1', '--out', tmp_path/'ft')
     assert r.returncode == 1 and 'up_blokcs' in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
