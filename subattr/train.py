@@ -560,8 +560,8 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
 
 def _check_rank(unet, names:list, rank:int):
     "Refuse a LoRA rank at or above the width of a projection it adapts: such a 'low-rank' update is a full one, at more cost."
-    narrow = min((min(m.in_features, m.out_features), n) for n in names if hasattr(m := unet.get_submodule(n), 'in_features'))
-    if rank >= narrow[0]:
+    narrow = min(((min(m.in_features, m.out_features), n) for n in names if hasattr(m := unet.get_submodule(n), 'in_features')), default=None)
+    if narrow is not None and rank >= narrow[0]:
         raise SubattrError(f"lora-rank {rank} is not below the width of '{narrow[1]}' ({narrow[0]}); use a rank under {narrow[0]}, "
                            "or train full weights (--lora-rank 0).")
 
