@@ -177,7 +177,7 @@ def check_sampling(steps:int=25, n:int=1, guidance:float|None=None, seed:int=0):
 def _check_prompt_length(pipe, prompt:str, cs:list):
     "Refuse a prompt so long that the text encoder would cut a concept's token off (diffusers truncates silently)."
     for tok, _ in _text_parts(pipe):
-        ids, keep = tok(prompt, truncation=False).input_ids, tok.model_max_length - 1   # the last place holds the end token
+        ids, keep = tok(prompt, truncation=False, verbose=False).input_ids, tok.model_max_length - 1   # the last place holds the end token
         cut = [c.token for c in cs if tok.convert_tokens_to_ids(c.token) in ids[keep:]]
         if cut: raise SubattrError(f"The prompt is {len(ids)} tokens long, and the text encoder reads only {tok.model_max_length}: "
                                    f"the concept word '{cut[0]}' would be cut off; shorten the prompt or put the word earlier.")

@@ -568,7 +568,7 @@ def _check_rank(unet, names:list, rank:int):
 def _check_prompt_fits(pipe, cfg:TrainConfig):
     "Refuse a training prompt so long that the text encoder would cut off the token."
     for tok, _ in _text_parts(pipe):
-        ids = tok(cfg.prompt.replace('{}', ' '.join(['a'] * (cfg.n_vectors if cfg.trains_token else 1))), truncation=False).input_ids
+        ids = tok(cfg.prompt.replace('{}', ' '.join(['a'] * (cfg.n_vectors if cfg.trains_token else 1))), truncation=False, verbose=False).input_ids
         if len(ids) > tok.model_max_length:
             raise SubattrError(f"The training prompt is {len(ids)} tokens long with its token, over the text encoder's {tok.model_max_length}; shorten it.")
 

@@ -17,3 +17,12 @@ def tiny_folder(tmp_path_factory):
     d = tmp_path_factory.mktemp('tiny')
     tiny_pipeline(0, progress=False).save_pretrained(d)
     return d
+
+@pytest.fixture(scope='module')
+def ref(tmp_path_factory):
+    "A red dotted square, rendered: the reference image of the training tests."
+    from PIL import Image
+    from subattr.shapesworld import Thing, render
+    p = tmp_path_factory.mktemp('ref')/'ref.png'
+    Image.fromarray(render(Thing('square', 'red', 'dotted'))).save(p)
+    return p

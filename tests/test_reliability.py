@@ -7,13 +7,6 @@ from safetensors.torch import load_file, save_file
 from conftest import run, SUBATTR
 
 @pytest.fixture(scope='module')
-def ref(tmp_path_factory):
-    from subattr.shapesworld import Thing, render
-    p = tmp_path_factory.mktemp('ref')/'ref.png'
-    Image.fromarray(render(Thing('square', 'red', 'dotted'))).save(p)
-    return p
-
-@pytest.fixture(scope='module')
 def concepts(tmp_path_factory, ref):
     "A token + full-weight concept and a LoRA concept on `tiny`, trained for 2 steps."
     from subattr.train import train

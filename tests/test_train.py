@@ -7,13 +7,6 @@ from safetensors.torch import load_file
 from conftest import run, SUBATTR
 
 @pytest.fixture(scope='module')
-def ref(tmp_path_factory):
-    from subattr.shapesworld import Thing, render
-    p = tmp_path_factory.mktemp('ref')/'ref.png'
-    Image.fromarray(render(Thing('square', 'red', 'dotted'))).save(p)
-    return p
-
-@pytest.fixture(scope='module')
 def concept(tmp_path_factory, ref):
     out = tmp_path_factory.mktemp('c')/'app'
     r = run('train', '--model', 'tiny', '--image', ref, '--attribute', 'appearance', '--lora-rank', '4', '--steps', '3', '--out', out, '--quiet')
