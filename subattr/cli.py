@@ -167,7 +167,7 @@ def generate(model:Param('the base model the concepts were trained on', str, req
     import math
     from subattr.generate import generate as _generate, load_concept, check_sampling
     from subattr.models import load_pipeline
-    from PIL import Image
+    from subattr.images import image_row
     if Path(out).suffix.lower() != '.png': raise SubattrError(f"'{out}' should end in .png.")
     check_sampling(steps=steps, n=n, guidance=guidance, seed=seed)   # refuse bad settings before loading anything
     concepts = [load_concept(c) for c in concept or []]   # refuse a bad folder before loading the model
@@ -176,8 +176,7 @@ def generate(model:Param('the base model the concepts were trained on', str, req
     import torch
     pipe = load_pipeline(model, progress=False, device='cuda' if torch.cuda.is_available() else 'cpu')
     imgs = _generate(pipe, prompt, concepts, scales=scale, seed=seed, steps=steps, guidance=guidance, n=n)
-    w, h = imgs[0].size; grid = Image.new('RGB', (w * len(imgs), h))
-    for i, im in enumerate(imgs): grid.paste(im, (i * w, 0))
+    grid = image_row(imgs)
     _write_atomic(out, lambda p: grid.save(p, format='PNG'))
     print(out)
 

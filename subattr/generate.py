@@ -14,7 +14,7 @@ from .core import SubattrError
 from .train import CONCEPT_FILES, fingerprint, token_names, _text_parts
 
 # %% auto #0
-__all__ = ['Concept', 'load_concept', 'check_concept', 'concepts_applied', 'check_sampling', 'generate']
+__all__ = ['Concept', 'load_concept', 'check_concept', 'concepts_applied', 'check_prompt_uses', 'check_sampling', 'generate']
 
 # %% ../nbs/07_generate.ipynb #5825964b
 @dataclass
@@ -166,6 +166,13 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
 def _words(prompt:str)->set:
     return set(re.findall(r'[^\s,.;:!?"()]+', prompt))
 
+def check_prompt_uses(prompt:str, concepts:list):
+    "Refuse a prompt that leaves out a concept's word (the concept would then change nothing but the weights)."
+    if not str(prompt).strip(): raise SubattrError('The prompt is empty.')
+    for c in concepts:
+        if c.token not in _words(prompt):
+            raise SubattrError(f"The prompt '{prompt}' does not use the concept '{c.path.name}': put its word '{c.token}' in it.")
+
 def check_sampling(steps:int=25, n:int=1, guidance:float|None=None, seed:int=0):
     "Refuse sampling settings no pipeline can honour, in one sentence each."
     if not isinstance(steps, int) or steps < 1: raise SubattrError(f'steps must be at least 1; got {steps}.')
@@ -196,10 +203,7 @@ def generate(pipe, # the base pipeline
     "Draw `n` images of `prompt` with `concepts` applied; returns PIL images."
     check_sampling(steps=steps, n=n, guidance=guidance, seed=seed)
     cs = _concept_list(concepts)
-    if not str(prompt).strip(): raise SubattrError('The prompt is empty.')
-    for c in cs:
-        if c.token not in _words(prompt):
-            raise SubattrError(f"The prompt '{prompt}' does not use the concept '{c.path.name}': put its word '{c.token}' in it.")
+    check_prompt_uses(prompt, cs)
     g = torch.Generator().manual_seed(seed)   # CPU generator: the same noise on any device
     args = dict(num_inference_steps=steps, generator=g, num_images_per_prompt=n, negative_prompt=negative_prompt) | kw
     if guidance is not None: args['guidance_scale'] = guidance

@@ -13,7 +13,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from .core import SubattrError
 
 # %% auto #0
-__all__ = ['MIN_SIDE', 'MAX_PIXELS', 'RefImage', 'to_rgb', 'fit_image', 'model_resolution', 'load_image']
+__all__ = ['MIN_SIDE', 'MAX_PIXELS', 'RefImage', 'to_rgb', 'fit_image', 'model_resolution', 'load_image', 'image_row']
 
 # %% ../nbs/03_images.ipynb #64d62f90
 MIN_SIDE = 64 # smallest side accepted, in pixels
@@ -161,3 +161,10 @@ def load_image(src, # a path, a PIL image, a NumPy array or a torch tensor
     img = fit_image(img, size, fit, background, notes)
     t = torch.from_numpy(np.asarray(img, dtype=np.float32).copy()).permute(2, 0, 1)[None] / 127.5 - 1
     return RefImage(img, t, name, (w, h), notes)
+
+# %% ../nbs/03_images.ipynb #72279b3a
+def image_row(images:list)->Image.Image:
+    "Equal-sized PIL images side by side, left to right, as one RGB image."
+    w, h = images[0].size; row = Image.new('RGB', (w * len(images), h))
+    for i, im in enumerate(images): row.paste(im, (i * w, 0))
+    return row

@@ -13,11 +13,12 @@ import torch.nn.functional as F
 from PIL import Image
 from .core import SubattrError
 from .models import load_pipeline
+from .images import image_row
 from .blocks import BlockMap, PRESETS
 from .shapesworld import Thing, render, render_many, Oracle, SHAPES, COLORS, TEXTURES, HELD_OUT, ATTRS, is_seen
 
 # %% auto #0
-__all__ = ['FINETUNE_DEFAULTS', 'MIN_RECONSTRUCTION', 'PARTS', 'item_key', 'run_items', 'probe_references', 'conflict_things',
+__all__ = ['FINETUNE_DEFAULTS', 'MIN_RECONSTRUCTION', 'item_key', 'run_items', 'probe_references', 'conflict_things',
            'probe_oracle', 'top_blocks', 'anchor_presets', 'finetune_item', 'finetune_probe', 'InjectingProcessor',
            'injecting', 'inject_sample', 'injection_targets', 'injection_probe', 'layer_prompts', 'layer_sets',
            'layer_prompt_probe', 'switch_sample', 'timestep_probe', 'linear_probe', 'finetune_summary', 'verdict',
@@ -174,10 +175,8 @@ def finetune_item(item:dict, model:str='toy', oracle=None, pipe=None,
                         seed=item['seed'], prompt=prompt, kind=kind)
             rows += _reading_rows(oracle, imgs, base, ref, asked); drawn += imgs[:1]
     if images_dir is not None:   # the reference, then the first image of each prompt
-        strip = [Image.fromarray(render(ref)).resize(drawn[0].size)] + drawn
-        w, h = strip[0].size; grid = Image.new('RGB', (w * len(strip), h))
-        for i, im in enumerate(strip): grid.paste(im, (i * w, 0))
-        Path(images_dir).mkdir(parents=True, exist_ok=True); grid.save(Path(images_dir)/f'{item_key(item)}.png')
+        strip = image_row([Image.fromarray(render(ref)).resize(drawn[0].size)] + drawn)
+        Path(images_dir).mkdir(parents=True, exist_ok=True); strip.save(Path(images_dir)/f'{item_key(item)}.png')
     return rows
 
 def finetune_probe(model:str='toy', # the base model
@@ -495,7 +494,6 @@ def finetune_summary(rows:list)->dict:
 def _fmt(r)->str: return f"{r.rate:.2f} [{r.lo:.2f}, {r.hi:.2f}]"
 
 MIN_RECONSTRUCTION = .5 # below this, the tuned blocks learned too little of the reference for the verdict to mean anything
-PARTS = ('shape', 'color', 'texture')
 
 def verdict(summary:dict, mode:str='blocks', min_reconstruction:float=MIN_RECONSTRUCTION)->str:
     "The seed's claim, judged from the fine-tune summary: down blocks keep shape, up blocks keep appearance (colour, texture)."

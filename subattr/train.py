@@ -9,14 +9,13 @@ from contextlib import contextmanager, ExitStack
 from dataclasses import dataclass, asdict, field, fields, replace
 from pathlib import Path
 import numpy as np, torch
-from PIL import Image
 import torch.nn.functional as F
 from torch import nn
 from safetensors.torch import save_file, load_file
 from .core import SubattrError
 from .models import load_pipeline, unet_arch
 from .blocks import BlockMap, train_only
-from .images import load_image, model_resolution
+from .images import load_image, model_resolution, image_row
 
 # %% auto #0
 __all__ = ['ATTRIBUTES', 'MAX_LORA_RANK', 'MODES', 'CONCEPT_FILES', 'TrainConfig', 'fingerprint', 'token_names',
@@ -418,8 +417,6 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     last_ckpt, ck = newest_checkpoint(out, log=say) if resume else (None, None)
     if resume and complete_checkpoints(out) and ck is None:
         raise SubattrError(f"Every checkpoint in '{out/'checkpoints'}' is damaged; nothing can be resumed: start a new run in another folder.")
-    if ck is not None and ck['step'] > cfg.steps:
-        raise SubattrError(f"'{out}' already trained {ck['step']} steps, more than --steps {cfg.steps}; resume with at least that many steps.")
     if (out/'subattr.json').exists() and ck is not None and ck['step'] >= cfg.steps:
         return out   # already complete
     out.mkdir(parents=True, exist_ok=True)
@@ -483,8 +480,8 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
 
     start, history = 0, []
     if ck is not None:
-        want = set(trainable_state())
-        if set(ck['trainable']) != want or any(ck['trainable'][k].shape != v.shape for k, v in trainable_state().items()):
+        want = {k: v.shape for k, v in trainable_state().items()}
+        if {k: v.shape for k, v in ck['trainable'].items()} != want:
             raise SubattrError(f"The checkpoint '{last_ckpt}' holds other tensors than this run trains; it belongs to another run.")
         if token: token.load_state(ck['trainable'])
         with torch.no_grad():
@@ -584,9 +581,7 @@ def _validate(pipe, cfg:TrainConfig, out:Path, step:int, res:int):
     pipe.unet.eval()
     imgs = [pipe(p, generator=torch.Generator().manual_seed(cfg.seed), num_inference_steps=20, height=res, width=res).images[0] for p in prompts]
     pipe.unet.train()
-    w, h = imgs[0].size; grid = Image.new('RGB', (w * len(imgs), h))
-    for i, im in enumerate(imgs): grid.paste(im, (i * w, 0))
-    tmp = d/f'.step-{step:07d}.png'; grid.save(tmp); os.replace(tmp, d/f'step-{step:07d}.png')
+    tmp = d/f'.step-{step:07d}.png'; image_row(imgs).save(tmp); os.replace(tmp, d/f'step-{step:07d}.png')
 
 # %% ../nbs/06_train.ipynb #b4672077
 def _write_concept(pipe, cfg, out:Path, record, token, block_params, base, lora_names, history, seconds, bm, sel):

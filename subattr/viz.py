@@ -177,11 +177,10 @@ def attention_command(model:Param('the model: tiny, toy, sd15-random, sdxl-rando
     if not prompt or not prompt.strip(): raise SubattrError('The prompt is empty; give the text to draw.')
     if by not in ('layer', 'attention', 'block', 'all'): raise SubattrError(f"--by must be 'layer', 'attention', 'block' or 'all', got '{by}'.")
     if steps < 1: raise SubattrError(f'--steps must be at least 1, got {steps}.')
-    from subattr.generate import load_concept, concepts_applied, check_sampling, _check_prompt_length, _words
+    from subattr.generate import load_concept, concepts_applied, check_sampling, check_prompt_uses, _check_prompt_length
     check_sampling(steps=steps, guidance=guidance, seed=seed)
     concepts = [load_concept(c) for c in concept or []]   # refuse a bad folder before loading the model
-    for c in concepts:
-        if c.token not in _words(prompt): raise SubattrError(f"The prompt '{prompt}' does not use the concept '{c.path.name}': put its word '{c.token}' in it.")
+    check_prompt_uses(prompt, concepts)
     out = _new_folder(out)
     pipe = load_pipeline(model, width=width, progress=False)
     with concepts_applied(pipe, concepts, scale):
