@@ -126,6 +126,8 @@ class AttentionStore:
                      or bm[n].resolution is None or bm[n].resolution <= max_self_res]
             if not names: raise SubattrError(f"Every chosen self-attention layer is above max_self_res={max_self_res}; raise it or pick coarser layers.")
         self.layers = names
+        mods = dict(self.unet.named_modules())   # cross- or self-attention is a property of the layer, not of its map's shape
+        self.cross_layers = {n for n in names if getattr(mods[n], 'is_cross_attention', n.endswith('attn2'))}
         self.words, self.timesteps, self.step, self._active = None, [], -1, False
         self._mean, self._n, self._all = {}, {}, {}
     # -- entering and leaving
@@ -210,7 +212,7 @@ def word_maps(store:AttentionStore, # a cross-attention recording
     pos = word_positions(words, word)
     out = {}
     for n, m in store.maps.items():
-        if m.shape[-1] != len(words): continue   # self-attention layers have pixels, not tokens, as keys
+        if n not in getattr(store, 'cross_layers', ()): continue   # by kind: at 4×4 pixels a self-attention map has 16 keys, as a 16-token prompt does
         m = m[:, i] if store.steps == 'all' else m[i]
         out[n] = m[..., pos].float().sum(-1)
     if not out: raise SubattrError('The store holds no cross-attention maps; record with kind="cross" or "both".')

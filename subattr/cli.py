@@ -10,8 +10,9 @@ from .core import SubattrError
 from .shapesworld import SHAPES as _SHAPES, COLORS as _COLORS, TEXTURES as _TEXTURES   # listed in --help
 
 # %% auto #0
-__all__ = ['COMMANDS', 'blocks', 'world_render', 'world_read', 'world_eval', 'train', 'generate', 'demo', 'probe_finetune',
-           'probe_inject', 'probe_layers', 'probe_timesteps', 'probe_linear', 'default_threads', 'main']
+__all__ = ['COMMANDS', 'blocks', 'world_render', 'world_read', 'world_eval', 'world_compare', 'train', 'generate', 'demo',
+           'probe_finetune', 'probe_inject', 'probe_layers', 'probe_timesteps', 'probe_linear', 'default_threads',
+           'main']
 
 # %% ../nbs/90_cli.ipynb #a7f0aafa
 @call_parse
@@ -36,17 +37,30 @@ def world_render(out:Param('the PNG to write', str, required=True)=None,
                  color:Param(f"the colour, one of {', '.join(_COLORS)} (default: drawn at random)", str)=None,
                  texture:Param(f"the texture, one of {', '.join(_TEXTURES)} (default: drawn at random)", str)=None,
                  seed:int=0, # the same seed gives the same pixels
+                 novel:Param("draw this attribute from Open ShapesWorld's held-out regions, the others from its seen ones",
+                             str, choices=['shape', 'color', 'texture'])=None,
+                 json:store_true=False, # print the ground truth as JSON (every parameter of an Open ShapesWorld scene)
                 ):
-    "Render one ShapesWorld image and print its ground truth."
-    from subattr.shapesworld import render, sample_thing, caption, _check
+    "Render one ShapesWorld image (or, with --novel, an Open ShapesWorld reference) and print its ground truth."
     import random
     from dataclasses import asdict
     from PIL import Image
+    if novel:
+        if shape or color or texture:
+            raise SubattrError('--shape, --color and --texture name the first world\'s values; --novel draws an Open ShapesWorld scene, so give one or the other.')
+        from subattr.openworld import describe, render as render2, sample_scene
+        s = sample_scene(random.Random(seed), novel=novel)
+        _write_atomic(out, lambda p: Image.fromarray(render2(s)).save(p, format='PNG'))
+        if json: print(_json.dumps(dict(file=str(out), caption=describe(s), novel=novel, **asdict(s)), indent=1))
+        else: print(f'{out}: {_with_article(describe(s))} (novel {novel}, no word for it was seen in training)')
+        return
+    from subattr.shapesworld import render, sample_thing, caption, _check
     for k, v in (('shape', shape), ('color', color), ('texture', texture)):
         if v is not None: _check(k, v)
     t = sample_thing(random.Random(seed), shape=shape, color=color, texture=texture)
     _write_atomic(out, lambda p: Image.fromarray(render(t)).save(p, format='PNG'))
-    print(f'{out}: {_with_article(caption(t))}')
+    if json: print(_json.dumps(dict(file=str(out), caption=caption(t), **asdict(t)), indent=1))
+    else: print(f'{out}: {_with_article(caption(t))}')
 
 def _with_article(text:str)->str:
     "'a orange ...' -> 'an orange ...' for people (the model's own captions keep the grammar it was trained on)."
@@ -59,15 +73,8 @@ def world_read(files:Param('image files: single images, or rows of square tiles 
               ):
     "The oracle's reading of each image (each tile of a row of images): shape, colour, texture and its confidence in each."
     from subattr.shapesworld import Oracle
-    from subattr.images import load_image, _open
-    from pathlib import Path
-    oracle, reads = Oracle.load(), []
-    for f in files:
-        img = _open(Path(f)); w, h = img.size
-        if w == h: reads.append(dict(file=f, **oracle.read([load_image(img, size=64).image])[0])); continue
-        if w % h: raise SubattrError(f"'{f}' is {w}×{h}: neither square nor a row of square tiles; the oracle reads one thing per square image.")
-        for i in range(w // h):   # a grid from `subattr generate --n N`: one reading per tile
-            reads.append(dict(file=f, tile=i, **oracle.read([load_image(img.crop((i * h, 0, (i + 1) * h, h)), size=64).image])[0]))
+    tiles = _tiles(files)   # a grid from `subattr generate --n N`: one reading per tile
+    reads = [dict(file=f, **({} if i is None else dict(tile=i)), **r) for (f, i, _), r in zip(tiles, Oracle.load().read([t[2] for t in tiles]))]
     if json:
         print(_json.dumps(reads, indent=1))
     else:
@@ -93,6 +100,39 @@ def world_eval(model:str='toy', # a pipeline trained on ShapesWorld ('toy', or i
         print(f"{'split':<15}{'images':>8}{'shape':>8}{'color':>8}{'texture':>9}")
         for k, v in res.items():
             if k != 'rows': print(f"{k:<15}{v['n']:>8}{v['shape']:>8.3f}{v['color']:>8.3f}{v['texture']:>9.3f}")
+
+def _tiles(files)->list:
+    "(file, tile index or None, 64 px RGB image) for each image, or each square tile of a row of images."
+    from subattr.images import load_image, _open
+    from pathlib import Path
+    out = []
+    for f in files:
+        img = _open(Path(f)); w, h = img.size
+        if w == h: out.append((f, None, load_image(img, size=64).image)); continue
+        if w % h: raise SubattrError(f"'{f}' is {w}×{h}: neither square nor a row of square tiles; give one thing per square image.")
+        out += [(f, i, load_image(img.crop((i * h, 0, (i + 1) * h, h)), size=64).image) for i in range(w // h)]
+    return out
+
+@call_parse
+def world_compare(ref:Param('the reference image', str),
+                  files:Param('images to compare with it: single images, or rows of square tiles as `generate --n` writes', str, nargs='+'),
+                  json:store_true=False, # print JSON
+                 ):
+    "Per image and attribute: the distance to the reference's shape, colour and texture, and whether it is the same (oracle v2)."
+    import numpy as np
+    from subattr.similarity import compare
+    refs = _tiles([ref])
+    if len(refs) != 1: raise SubattrError(f"The reference '{ref}' is a row of {len(refs)} images; give one square image.")
+    tiles = _tiles(files)
+    res = compare(np.asarray(refs[0][2])[None], np.stack([np.asarray(t[2]) for t in tiles]))
+    rows = [dict(file=f, **({} if i is None else dict(tile=i)), **v) for (f, i, _), v in zip(tiles, res)]
+    for r_ in rows:   # no object found: an infinite distance, written as null (JSON has no infinity)
+        for k in ('shape', 'color', 'texture'): r_[k]['distance'] = r_[k]['distance'] if np.isfinite(r_[k]['distance']) else None
+    if json: print(_json.dumps(rows, indent=1)); return
+    for r_ in rows:
+        where = r_['file'] if 'tile' not in r_ else f"{r_['file']} [tile {r_['tile']}]"
+        dist = lambda d: 'no object found' if d is None else f'{d:.3g}'
+        print(where + ': ' + ', '.join(f"{k} {'same' if r_[k]['same'] else 'different'} ({dist(r_[k]['distance'])})" for k in ('shape', 'color', 'texture')))
 
 def _write_atomic(path, write):
     "Write through a temporary file in the same folder and rename it into place: a failure leaves no partial file."
@@ -123,7 +163,7 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
           mode:Param('what trains', str, choices=['token', 'blocks', 'token+blocks'])='token+blocks',
           lora_rank:int=0, # 0: full weights; >0: LoRA rank (peft)
           lora_alpha:float=None, # LoRA alpha (default: the rank)
-          lora_targets:str='to_q,to_k,to_v,to_out.0', # module name endings that get LoRA adapters
+          lora_targets:str='auto', # 'auto': every linear and conv layer of the selection; or module name endings, e.g. 'to_q,to_k,to_v,to_out.0'
           rare_word:str='sks', # the fixed word of --mode blocks (give each blocks-mode concept its own to combine them)
           token:str=None, # the placeholder word (default <s> for shape, <a> for appearance)
           init_word:str=None, # the word the token starts from
@@ -216,11 +256,12 @@ def probe_finetune(model:str='toy', # base model
                    lr:float=5e-4, # learning rate of the blocks (the token's is 5e-3)
                    prompts:int=2, # conflicting prompts per attribute
                    images:int=2, # images drawn per prompt
+                   width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                   ):
     "Fine-tune probe: which selection keeps the reference's shape or appearance against a conflicting prompt."
     from subattr.probe import finetune_probe, finetune_summary, probe_references, plot_finetune
     rows = finetune_probe(model, out, select, tuple(mode or ('blocks', 'token+blocks')), probe_references(references, held_out=held_out),
-                          tuple(range(seeds)), steps, lr, prompts=prompts, images=images)
+                          tuple(range(seeds)), steps, lr, prompts=prompts, images=images, width=width)
     summ = finetune_summary(rows)
     _probe_out(out, 'finetune', rows, lambda r: plot_finetune(summ), summ)
 
@@ -233,13 +274,14 @@ def probe_inject(model:str='toy', # base model
                  fraction:float=1., # share of the steps that inject
                  prompts:int=2, # conflicting prompts per reference
                  images:int=2, # images drawn per prompt
+                 width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                 ):
     "Injection probe: copy the reference's ResNet outputs or self-attention Q/K or K/V into one layer at a time."
     from subattr.probe import injection_probe, probe_references, plot_injection
     from subattr.models import load_unet
     from subattr.blocks import BlockMap
-    rows = injection_probe(model, out, None, probe_references(references, held_out=held_out), tuple(range(seeds)), fraction, prompts, images)
-    _probe_out(out, 'inject', rows, lambda r: plot_injection(r, BlockMap(load_unet(model))))
+    rows = injection_probe(model, out, None, probe_references(references, held_out=held_out), tuple(range(seeds)), fraction, prompts, images, width=width)
+    _probe_out(out, 'inject', rows, lambda r: plot_injection(r, BlockMap(load_unet(model, width=width))))
 
 @call_parse
 def probe_layers(model:str='toy', # base model
@@ -247,10 +289,11 @@ def probe_layers(model:str='toy', # base model
                  pairs:int=4, # prompt pairs (A, B) that differ in every attribute
                  seeds:int=1, # sampling seeds (0, 1, ...)
                  images:int=2, # images drawn per pair and layer set
+                 width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                 ):
     "Per-layer prompt probe (P+): cross-attention layers in a set see prompt A, the rest prompt B."
     from subattr.probe import layer_prompt_probe, plot_follow
-    _probe_out(out, 'layers', layer_prompt_probe(model, out, None, pairs, tuple(range(seeds)), images), lambda r: plot_follow(r, 'set'))
+    _probe_out(out, 'layers', layer_prompt_probe(model, out, None, pairs, tuple(range(seeds)), images, width=width), lambda r: plot_follow(r, 'set'))
 
 @call_parse
 def probe_timesteps(model:str='toy', # base model
@@ -258,10 +301,11 @@ def probe_timesteps(model:str='toy', # base model
                     pairs:int=4, # prompt pairs (A, B) that differ in every attribute
                     seeds:int=1, # sampling seeds (0, 1, ...)
                     images:int=2, # images drawn per pair and switch point
+                    width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                    ):
     "Per-timestep prompt probe (ProSpect): prompt A until step fraction tau, then prompt B."
     from subattr.probe import timestep_probe, plot_follow
-    _probe_out(out, 'timesteps', timestep_probe(model, out, pairs=pairs, seeds=tuple(range(seeds)), images=images), lambda r: plot_follow(r, 'tau'))
+    _probe_out(out, 'timesteps', timestep_probe(model, out, pairs=pairs, seeds=tuple(range(seeds)), images=images, width=width), lambda r: plot_follow(r, 'tau'))
 
 @call_parse
 def probe_linear(model:str='toy', # base model
@@ -269,10 +313,11 @@ def probe_linear(model:str='toy', # base model
                  n_train:int=600, # renders the probes are fitted on
                  n_test:int=300, # fresh renders they are scored on
                  seed:int=0, # seed of the renders and the noise
+                 width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                 ):
     "Linear probes: how well each block's features tell shape, colour and texture, per timestep."
     from subattr.probe import linear_probe, plot_linear
-    _probe_out(out, 'linear', linear_probe(model, out, n_train, n_test, seed=seed), plot_linear)
+    _probe_out(out, 'linear', linear_probe(model, out, n_train, n_test, seed=seed, width=width), plot_linear)
 
 # %% ../nbs/90_cli.ipynb #c8f38be2
 class _Lazy:
@@ -285,7 +330,7 @@ class _Lazy:
 COMMANDS = {'demo': demo, 'blocks': blocks, 'train': train, 'generate': generate,
             'probe finetune': probe_finetune, 'probe inject': probe_inject, 'probe layers': probe_layers,
             'probe timesteps': probe_timesteps, 'probe linear': probe_linear,
-            'world render': world_render, 'world read': world_read, 'world eval': world_eval,
+            'world render': world_render, 'world read': world_read, 'world eval': world_eval, 'world compare': world_compare,
             'attention': _Lazy('subattr.viz', 'attention_command', 'Sample a prompt while recording every cross-attention map; write heat maps, the maps (safetensors) and a JSON index.')}
 
 def _usage(group:str|None=None)->str:

@@ -131,9 +131,9 @@ def color_words(c:Color)->dict:
            else 'light' if c.sat < .7 and c.val >= .85 else None)
     return dict(name=hue_name(c.hue), mods=[mod] if mod else [])
 
-# %% ../nbs/04a_openworld.ipynb #baaf17fc
+# %% ../nbs/04a_openworld.ipynb #dbdd10a2
 TEXTURE_KINDS = ('plain', 'striped', 'dotted', 'checkered', 'grid', 'wavy', 'speckled')
-PERIOD_RANGE = (6., 14.) # px, at 64 px
+PERIOD_RANGE = (6., 11.) # px, at 64 px
 SHADE = .55 # how much a texture darkens the colour
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def pattern(t:Texture, x, y, phase=0.)->np.ndarray:
 
 def texture_words(t:Texture)->dict:
     "{'name': the texture's adjective, 'noun': its noun phrase with modifiers, 'mods': [...]} for `t`."
-    size = 'small' if t.period < 8 else 'large' if t.period > 11 else None
+    size = 'small' if t.period < 7.5 else 'large' if t.period > 9.5 else None
     if t.kind == 'striped':
         w = {'small': 'thin', 'large': 'thick'}.get(size); d = t.angle % 180
         o = 'horizontal' if d < 22.5 or d >= 157.5 else 'vertical' if 67.5 <= d < 112.5 else 'diagonal'
@@ -211,7 +211,7 @@ def describe(s:Scene, rng:random.Random|None=None)->str:
     body = rng.choice(forms)
     return rng.choice(('a {}', 'a {}', 'a picture of a {}', 'a drawing of a {}')).format(body)
 
-# %% ../nbs/04a_openworld.ipynb #439bff7e
+# %% ../nbs/04a_openworld.ipynb #bbaa4a06
 NOVEL_CONTOURS = 64 # held-out blob seeds used as references: 0 .. NOVEL_CONTOURS-1
 HELD_OUT = {'shape': 'heptagons, seven-pointed stars, hearts, arrows, and blobs with seeds below 10 000',
             'color': "hues from {:.1f}° to {:.1f}° (the region 'cyan' names)".format(*hue_region('cyan')),
@@ -239,6 +239,7 @@ def _color(rng, hue=None): return Color(round(rng.uniform(0, 360) if hue is None
 
 def _texture(rng, kind=None):
     kind = kind or rng.choices(TEXTURE_KINDS, (2, 2, 1.5, 1.2, 1.2, 1.5, 1))[0]
+    if kind == 'plain': return Texture('plain')   # plain has no parameters: every plain texture is the same texture
     fill = rng.uniform(.2, .35) if kind == 'dotted' else rng.uniform(.18, .3) if kind == 'grid' else .5
     ang = rng.uniform(0, 180) if kind in ('striped', 'wavy') else rng.uniform(-10, 10)
     return Texture(kind, round(rng.uniform(*PERIOD_RANGE), 3), round(ang, 2), round(fill, 3), rng.randrange(2**31) if kind == 'speckled' else 0)
@@ -262,7 +263,7 @@ def seen_value(attr:str, rng:random.Random):
         v = draw(rng)
         if not is_novel(attr, v): return v
 
-# %% ../nbs/04a_openworld.ipynb #25de347f
+# %% ../nbs/04a_openworld.ipynb #b0044176
 def _lum(rgb): return float(np.dot(rgb, (.2126, .7152, .0722)))
 
 def _pair_held_out(shape:Shape, color:Color, texture:Texture)->bool:
@@ -286,7 +287,7 @@ def sample_scene(rng:random.Random, novel:str|None=None, shape:Shape|None=None, 
         if min(abs(lum - e) for e in ends) >= .2: break
     tint = rng.random() * 360; ts = rng.uniform(0, .1)
     bg = tuple(Color(tint, ts, lum).rgb()); bg2 = tuple(Color(tint + rng.uniform(-30, 30), ts, float(np.clip(lum + rng.uniform(-.08, .08), .05, 1))).rgb())
-    return Scene(s, c, t, cx=round(32 + rng.uniform(-6, 6), 2), cy=round(32 + rng.uniform(-6, 6), 2), size=round(rng.uniform(14, 21), 2),
+    return Scene(s, c, t, cx=round(32 + rng.uniform(-6, 6), 2), cy=round(32 + rng.uniform(-6, 6), 2), size=round(rng.uniform(15, 21), 2),
                  angle=round(rng.uniform(-15, 15), 2), bg=bg, bg2=bg2, phase=round(rng.random(), 3))
 
 _SS = 4 # supersampling factor

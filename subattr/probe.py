@@ -102,10 +102,14 @@ def conflict_things(ref:Thing, k:int, seed:int=0)->dict:
     return dict(shape=[Thing(s, ref.color, ref.texture) for s in shapes], appearance=[Thing(ref.shape, c, x) for c, x in apps])
 
 def _desc(t:Thing)->str: return f'{t.color} {t.texture} {t.shape}'
-def _load(model:str):
+def _load(model:str, width:float=1.):
     "The probe's pipeline, on this process's device (a GPU per process under `accelerate launch` on GPUs)."
     from accelerate import PartialState
-    return load_pipeline(model, progress=False, device=str(PartialState(cpu=not torch.cuda.is_available()).device))
+    return load_pipeline(model, progress=False, width=width, device=str(PartialState(cpu=not torch.cuda.is_available()).device))
+
+def _width(width:float)->dict:
+    "The item field for a narrowed *-random model (none at full width, so the work items of earlier sweeps keep their keys)."
+    return {} if width == 1 else dict(width=width)
 def _thing(d:dict)->Thing: return Thing(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
 
 # %% ../nbs/14_probe.ipynb #9077aad1
@@ -164,7 +168,8 @@ def finetune_item(item:dict, model:str='toy', oracle=None, pipe=None,
     with tempfile.TemporaryDirectory() as d:
         c = train(model, render(ref), Path(d)/'c', attribute='shape', mode=item['mode'], select=item['selection'], token=tok,
                   init_word='thing', rare_word='sks', prompt='a {}', steps=item['steps'], lr_blocks=item['lr'], lr_token=item['lr_token'],
-                  flip=False, crops=0, timesteps='uniform', seed=item['seed'], progress=False, checkpoint_every=10**9, keep=1)
+                  flip=False, crops=0, timesteps='uniform', seed=item['seed'], progress=False, checkpoint_every=10**9, keep=1,
+                  width=item.get('width', 1.))
         word = tok if item['mode'] != 'blocks' else 'sks'
         conf = conflict_things(ref, item['prompts'], seed=item['seed'])
         jobs = [('reconstruction', None, f'a {word}')] + [(f'{w}-conflict', t, _prompt(t, word, w)) for w in ('shape', 'appearance') for t in conf[w]]
@@ -188,15 +193,17 @@ def finetune_probe(model:str='toy', # the base model
                    prompts:int=2, # conflicting prompts per attribute
                    images:int=2, gen_steps:int=20, guidance:float=4.,
                    readout:str='auto', # 'oracle', 'metrics' (image similarities to renders of the reference and the prompt) or 'auto'
-                   progress:bool=True)->list:
+                   progress:bool=True,
+                   width:float=1., # channel multiplier for the *-random architectures
+                  )->list:
     "The fine-tune probe: one row per selection × mode × reference × seed × prompt × image."
-    pipe = _load(model); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
+    pipe = _load(model, width); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
     selections = list(selections or (list(FINETUNE_DEFAULTS) + top_blocks(bm)))
     for s in selections: bm.select(s)   # refuse a bad spec before any work
     references = references or probe_references(4, held_out=1)
     rd = 'oracle' if oracle else 'metrics'
     items = [dict(model=str(model), readout=rd, selection=s, mode=m, ref=asdict(r), seed=sd, steps=steps, lr=lr, lr_token=lr_token, prompts=prompts, images=images,
-                  gen_steps=gen_steps, guidance=guidance) for s in selections for m in modes for r in references for sd in seeds]
+                  gen_steps=gen_steps, guidance=guidance, **_width(width)) for s in selections for m in modes for r in references for sd in seeds]
     return run_items(items, lambda it: finetune_item(it, model, oracle, pipe, Path(out)/'images'), out, 'finetune', progress)
 
 # %% ../nbs/14_probe.ipynb #33a4499a
@@ -298,13 +305,15 @@ def injection_probe(model:str='toy', out='probe-out',
                     targets=None, # (module, kind) pairs (default: injection_targets)
                     references=None, seeds=(0,), fraction:float=1., # share of the steps that inject
                     prompts:int=2, # conflicting prompts (other shape and other appearance) per reference
-                    images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True)->list:
+                    images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True,
+                    width:float=1., # channel multiplier for the *-random architectures
+                   )->list:
     "The injection probe: one row per module × kind × reference × seed × prompt × image."
-    pipe = _load(model); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
+    pipe = _load(model, width); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
     targets = [tuple(t) for t in (targets or injection_targets(bm))]
     references = references or probe_references(4, held_out=1)
     rd = 'oracle' if oracle else 'metrics'
-    items = [dict(model=str(model), readout=rd, module=m, kind=k, ref=asdict(r), seed=sd, fraction=fraction, prompts=prompts, images=images, steps=steps, guidance=guidance)
+    items = [dict(model=str(model), readout=rd, module=m, kind=k, ref=asdict(r), seed=sd, fraction=fraction, prompts=prompts, images=images, steps=steps, guidance=guidance, **_width(width))
              for m, k in targets for r in references for sd in seeds]
     def one(it):
         ref = _thing(it['ref']); rows = []
@@ -369,12 +378,13 @@ def _follow_rows(oracle, imgs, base, a:Thing, b:Thing)->list:
     return rows
 
 def layer_prompt_probe(model:str='toy', out='probe-out', sets=None, # name -> attn2 layer names (default: layer_sets)
-                       pairs:int=4, seeds=(0,), images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True)->list:
+                       pairs:int=4, seeds=(0,), images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True,
+                       width:float=1.)->list:
     "The per-layer prompt probe: one row per layer set × prompt pair × seed × image."
-    pipe = _load(model); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
+    pipe = _load(model, width); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
     sets = sets or layer_sets(bm)
     rd = 'oracle' if oracle else 'metrics'
-    items = [dict(model=str(model), readout=rd, set=k, layers=v, a=asdict(a), b=asdict(b), seed=sd, images=images, steps=steps, guidance=guidance)
+    items = [dict(model=str(model), readout=rd, set=k, layers=v, a=asdict(a), b=asdict(b), seed=sd, images=images, steps=steps, guidance=guidance, **_width(width))
              for k, v in sets.items() for a, b in _pairs(pairs) for sd in seeds]
     def one(it):
         a, b = _thing(it['a']), _thing(it['b'])
@@ -400,11 +410,12 @@ def switch_sample(pipe, a:str, b:str, tau:float, seed:int=0, steps:int=20, guida
                 callback_on_step_end=cb, callback_on_step_end_tensor_inputs=['prompt_embeds'] + (['add_text_embeds'] if xl else [])).images
 
 def timestep_probe(model:str='toy', out='probe-out', taus=(0, .1, .2, .3, .4, .5, .6, .7, .8, .9, 1.),
-                   pairs:int=4, seeds=(0,), images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True)->list:
+                   pairs:int=4, seeds=(0,), images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True,
+                   width:float=1.)->list:
     "The per-timestep prompt probe: one row per τ × prompt pair × seed × image."
-    pipe = _load(model); oracle = probe_oracle(model, readout)
+    pipe = _load(model, width); oracle = probe_oracle(model, readout)
     rd = 'oracle' if oracle else 'metrics'
-    items = [dict(model=str(model), readout=rd, tau=float(t), a=asdict(a), b=asdict(b), seed=sd, images=images, steps=steps, guidance=guidance)
+    items = [dict(model=str(model), readout=rd, tau=float(t), a=asdict(a), b=asdict(b), seed=sd, images=images, steps=steps, guidance=guidance, **_width(width))
              for t in taus for a, b in _pairs(pairs) for sd in seeds]
     def one(it):
         a, b = _thing(it['a']), _thing(it['b'])
@@ -442,9 +453,11 @@ def _fit_logreg(xtr, ytr, xte, yte, k:int, wd:float=1e-3, iters:int=100)->float:
 @torch.no_grad()
 def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=300,
                  timesteps=(100, 300, 500, 700, 900), blocks=None, # module names (default: every top-level block)
-                 seed:int=0, batch:int=100, progress:bool=True)->list:
+                 seed:int=0, batch:int=100, progress:bool=True,
+                 width:float=1., # channel multiplier for the *-random architectures
+                )->list:
     "The linear probes: one row per block × timestep × attribute with the held-back accuracy."
-    pipe = _load(model); unet, vae = pipe.unet, pipe.vae; bm = BlockMap(unet)
+    pipe = _load(model, width); unet, vae = pipe.unet, pipe.vae; bm = BlockMap(unet)
     blocks = list(blocks or top_blocks(bm))
     for b in blocks:
         if b not in dict(unet.named_modules()): raise SubattrError(f"'{b}' is not a module of this UNet.")
@@ -477,7 +490,7 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
                     rows.append(dict(block=b, timestep=int(t), attribute=k, accuracy=round(acc, 4), chance=round(1 / len(ATTRS[k]), 4),
                                      n_test=len(y) - ntr, features=f.shape[1]))
         return rows
-    item = dict(model=str(model), n_train=n_train, n_test=n_test, timesteps=[int(t) for t in timesteps], blocks=blocks, seed=seed, batch=batch)
+    item = dict(model=str(model), n_train=n_train, n_test=n_test, timesteps=[int(t) for t in timesteps], blocks=blocks, seed=seed, batch=batch, **_width(width))
     return run_items([item], one, out, 'linear', progress)
 
 # %% ../nbs/14_probe.ipynb #544b3242

@@ -18,7 +18,7 @@ from .blocks import BlockMap, train_only
 from .images import load_image, model_resolution, image_row
 
 # %% auto #0
-__all__ = ['ATTRIBUTES', 'MAX_LORA_RANK', 'MODES', 'CONCEPT_FILES', 'TrainConfig', 'fingerprint', 'token_names',
+__all__ = ['ATTRIBUTES', 'MAX_LORA_RANK', 'MODES', 'CONCEPT_FILES', 'EXTENDABLE', 'TrainConfig', 'fingerprint', 'token_names',
            'PlaceholderToken', 'complete_checkpoints', 'save_checkpoint', 'load_checkpoint', 'newest_checkpoint',
            'TrainingStopped', 'train']
 
@@ -39,7 +39,7 @@ class TrainConfig:
     select:str|None=None # block-map spec or preset of the blocks that train
     lora_rank:int=0 # 0: full weights; >0: LoRA of this rank through peft
     lora_alpha:float|None=None # LoRA alpha (default: the rank, i.e. scale 1)
-    lora_targets:str='to_q,to_k,to_v,to_out.0' # projections (module name endings) that get LoRA adapters
+    lora_targets:str='auto' # 'auto': every linear and conv layer in the selection; or module name endings, e.g. 'to_q,to_k,to_v,to_out.0'
     token:str|None=None # the placeholder ('<s>' for shape, '<a>' for appearance)
     init_word:str|None=None # word whose embedding initialises the token
     n_vectors:int=1 # embedding vectors behind the token
@@ -268,7 +268,12 @@ def _check_out(out:Path, record:dict, resume:bool):
         raise SubattrError(f"'{out}' already holds a run; pass --resume to continue it, or choose another folder.")
     diff = [k for k in sorted(set(old.get('config', {})) | set(record['config'])) if old.get('config', {}).get(k) != record['config'].get(k)]
     diff += [k for k in ('model', 'fingerprint', 'image_sha256') if old.get(k) != record[k]]
-    if diff: raise SubattrError(f"'{out}' holds a different run ({', '.join(diff)} differ); resume needs the same settings.")
+    other = [k for k in diff if k not in EXTENDABLE]
+    if other: raise SubattrError(f"'{out}' holds a different run ({', '.join(other)} differ); resume needs the same settings.")
+    was, now = old.get('config', {}).get('steps', 0), record['config']['steps']
+    if now < was: raise SubattrError(f"'{out}' holds a run of {was} steps; --resume can extend it to more steps, not fewer (got --steps {now}).")
+
+EXTENDABLE = ('steps', 'checkpoint_every') # what may change on --resume: more steps extend the run (the schedule is constant after warm-up)
 
 # %% ../nbs/06_train.ipynb #b2c9a93d
 class TrainingStopped(SubattrError):
@@ -329,6 +334,11 @@ def _take(cond:dict, idx)->dict:
     return r
 
 def _lora_targets(bm:BlockMap, sel, targets:str)->list:
+    "Modules that get LoRA adapters: every Linear and Conv2d of the selection ('auto'), or those whose names end as `targets` lists."
+    if targets.strip() == 'auto':
+        names = [n for n, m in bm.unet.named_modules() if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d)) and n in sel]
+        if not names: raise SubattrError(f"The selection '{sel.spec}' holds no linear or convolution layer for LoRA; choose other blocks.")
+        return names
     ends = [t.strip() for t in targets.split(',') if t.strip()]
     names = [n for n in bm.module_names if any(n == e or n.endswith('.' + e) for e in ends) and n in sel]
     if not names: raise SubattrError(f"The selection '{sel.spec}' holds no {', '.join(ends)} modules for LoRA; "
@@ -420,7 +430,8 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     if (out/'subattr.json').exists() and ck is not None and ck['step'] >= cfg.steps:
         return out   # already complete
     out.mkdir(parents=True, exist_ok=True)
-    if not (out/'run.json').exists(): (out/'run.json').write_text(json.dumps(record, indent=1))
+    if resume or not (out/'run.json').exists():   # a resumed run may have been extended to more steps
+        tmp = out/'.run.json.tmp'; tmp.write_text(json.dumps(record, indent=1)); os.replace(tmp, out/'run.json')
 
     # accelerate keeps one global state per process; each run sets its own precision and accumulation, so reset it
     # (the process-group part, which `accelerate launch` sets up, is kept)
@@ -557,7 +568,8 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
 
 def _check_rank(unet, names:list, rank:int):
     "Refuse a LoRA rank at or above the width of a projection it adapts: such a 'low-rank' update is a full one, at more cost."
-    narrow = min(((min(m.in_features, m.out_features), n) for n in names if hasattr(m := unet.get_submodule(n), 'in_features')), default=None)
+    width = lambda m: min(m.in_features, m.out_features) if hasattr(m, 'in_features') else min(m.in_channels, m.out_channels) if hasattr(m, 'in_channels') else None
+    narrow = min(((w, n) for n in names if (w := width(unet.get_submodule(n))) is not None), default=None)
     if narrow is not None and rank >= narrow[0]:
         raise SubattrError(f"lora-rank {rank} is not below the width of '{narrow[1]}' ({narrow[0]}); use a rank under {narrow[0]}, "
                            "or train full weights (--lora-rank 0).")

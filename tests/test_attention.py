@@ -78,3 +78,14 @@ def test_anno_parser_reads_the_signature():
     from fastcore.script import anno_parser
     ns = anno_parser(attention_command).parse_args(['--model', 'tiny', '--prompt', 'a cat', '--out', 'd', '--steps', '5', '--size', '64'])
     assert (ns.model, ns.prompt, ns.out, ns.steps, ns.size, ns.width) == ('tiny', 'a cat', 'd', 5, 64, 1.0)
+
+def test_word_maps_take_cross_attention_by_kind():
+    "On the toy a 4×4 self-attention map has 16 keys, as many as a 16-token prompt: word_maps must still skip it."
+    from subattr.attention import word_maps
+    toy = load_pipeline('toy', progress=False)
+    store, _ = record(toy, 'a red circle', steps=2, kind='both', max_self_res=None)
+    n_words = len(store.words[0])
+    lookalikes = [n for n, m in store.maps.items() if n.endswith('attn1') and m.shape[-1] == n_words]
+    assert lookalikes, 'the toy should have self-attention maps with as many keys as the prompt has tokens'
+    maps = word_maps(store, 'circle')
+    assert maps and all(n.endswith('attn2') for n in maps) and not set(lookalikes) & set(maps)

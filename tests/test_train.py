@@ -139,3 +139,25 @@ def test_plain_diffusers_loads_a_toy_concept(ref, tmp_path):
     run('generate', '--model', 'toy', '--concept', c, '--prompt', 'a <a> circle', '--steps', '10', '--guidance', '7.5', '--out', tmp_path/'ours.png')
     a, b = (np.asarray(Image.open(tmp_path/f), dtype=float) for f in ('plain.png', 'ours.png'))
     assert np.abs(a - b).max() <= 1
+
+def test_resume_extends_a_finished_run_to_more_steps(tmp_path, ref):
+    "A finished run resumed with more steps ends where a run of that many steps from the start does; fewer steps are refused."
+    import torch
+    from safetensors.torch import load_file
+    from subattr.core import SubattrError
+    from subattr.train import train
+    threads = torch.get_num_threads(); torch.set_num_threads(1)   # bitwise comparisons need one thread's summation order
+    try:
+        kw = dict(attribute='appearance', mode='token+blocks', select='up_blocks.1', lr_blocks=1e-3, progress=False)
+        a = train('tiny', ref, tmp_path/'a', steps=6, **kw)
+        train('tiny', ref, tmp_path/'b', steps=3, **kw)
+        b = train('tiny', ref, tmp_path/'b', steps=6, resume=True, **kw)
+    finally: torch.set_num_threads(threads)
+    files = sorted(p.name for p in a.glob('*.safetensors'))
+    assert files and files == sorted(p.name for p in b.glob('*.safetensors'))
+    for f in files:
+        x, y = load_file(str(a/f)), load_file(str(b/f))
+        assert x.keys() == y.keys() and all(torch.equal(x[k], y[k]) for k in x), f
+    assert json.loads((b/'run.json').read_text())['config']['steps'] == 6
+    with pytest.raises(SubattrError, match='not fewer'): train('tiny', ref, tmp_path/'b', steps=2, resume=True, **kw)
+    with pytest.raises(SubattrError, match='lr_blocks differ'): train('tiny', ref, tmp_path/'b', steps=8, resume=True, **{**kw, 'lr_blocks': 1e-2})
