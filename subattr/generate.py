@@ -128,6 +128,7 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
     loaded_tokens, adapters, saved = [], [], {}
     quiet = _library_logs_quiet(); quiet.__enter__()
     had_lora = bool(getattr(pipe.unet, 'peft_config', None))   # adapters the user loaded before stay, and are re-activated after
+    flags = [(p, p.requires_grad) for m in [pipe.unet] + [te for _, te in _text_parts(pipe)] for p in m.parameters()]   # diffusers' loaders freeze them
     prev_active = pipe.get_active_adapters() if had_lora else []
     try:
         for i, (c, s) in enumerate(zip(cs, scales)):
@@ -160,6 +161,7 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
             else: pipe.unload_lora_weights()   # also takes peft's wrapper layers off: the UNet is the base module again
         for token, n, tok, te in loaded_tokens:
             pipe.unload_textual_inversion(token_names(token, n), tokenizer=tok, text_encoder=te)
+        for p, g in flags: p.requires_grad_(g)
         quiet.__exit__(None, None, None)
 
 # %% ../nbs/07_generate.ipynb #1640de53

@@ -166,7 +166,8 @@ def finetune_item(item:dict, model:str='toy', oracle=None, pipe=None,
     ref = _thing(item['ref'])
     tok = '<r>'
     with tempfile.TemporaryDirectory() as d:
-        c = train(model, render(ref), Path(d)/'c', attribute='shape', mode=item['mode'], select=item['selection'], token=tok,
+        # the loaded pipeline trains in place and is restored after: one load serves every item
+        c = train(pipe if pipe is not None else model, render(ref), Path(d)/'c', attribute='shape', mode=item['mode'], select=item['selection'], token=tok,
                   init_word='thing', rare_word='sks', prompt='a {}', steps=item['steps'], lr_blocks=item['lr'], lr_token=item['lr_token'],
                   flip=False, crops=0, timesteps='uniform', seed=item['seed'], progress=False, checkpoint_every=10**9, keep=1,
                   width=item.get('width', 1.))
@@ -195,9 +196,10 @@ def finetune_probe(model:str='toy', # the base model
                    readout:str='auto', # 'oracle', 'metrics' (image similarities to renders of the reference and the prompt) or 'auto'
                    progress:bool=True,
                    width:float=1., # channel multiplier for the *-random architectures
+                   pipe=None, # the loaded pipeline of `model` (default: load it), so one process loads a model once
                   )->list:
     "The fine-tune probe: one row per selection × mode × reference × seed × prompt × image."
-    pipe = _load(model, width); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
+    pipe = pipe if pipe is not None else _load(model, width); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
     selections = list(selections or (list(FINETUNE_DEFAULTS) + top_blocks(bm)))
     for s in selections: bm.select(s)   # refuse a bad spec before any work
     references = references or probe_references(4, held_out=1)
@@ -307,9 +309,10 @@ def injection_probe(model:str='toy', out='probe-out',
                     prompts:int=2, # conflicting prompts (other shape and other appearance) per reference
                     images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True,
                     width:float=1., # channel multiplier for the *-random architectures
+                    pipe=None, # the loaded pipeline of `model` (default: load it), so one process loads a model once
                    )->list:
     "The injection probe: one row per module × kind × reference × seed × prompt × image."
-    pipe = _load(model, width); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
+    pipe = pipe if pipe is not None else _load(model, width); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
     targets = [tuple(t) for t in (targets or injection_targets(bm))]
     references = references or probe_references(4, held_out=1)
     rd = 'oracle' if oracle else 'metrics'
@@ -379,9 +382,9 @@ def _follow_rows(oracle, imgs, base, a:Thing, b:Thing)->list:
 
 def layer_prompt_probe(model:str='toy', out='probe-out', sets=None, # name -> attn2 layer names (default: layer_sets)
                        pairs:int=4, seeds=(0,), images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True,
-                       width:float=1.)->list:
+                       width:float=1., pipe=None)->list:
     "The per-layer prompt probe: one row per layer set × prompt pair × seed × image."
-    pipe = _load(model, width); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
+    pipe = pipe if pipe is not None else _load(model, width); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
     sets = sets or layer_sets(bm)
     rd = 'oracle' if oracle else 'metrics'
     items = [dict(model=str(model), readout=rd, set=k, layers=v, a=asdict(a), b=asdict(b), seed=sd, images=images, steps=steps, guidance=guidance, **_width(width))
@@ -411,9 +414,9 @@ def switch_sample(pipe, a:str, b:str, tau:float, seed:int=0, steps:int=20, guida
 
 def timestep_probe(model:str='toy', out='probe-out', taus=(0, .1, .2, .3, .4, .5, .6, .7, .8, .9, 1.),
                    pairs:int=4, seeds=(0,), images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True,
-                   width:float=1.)->list:
+                   width:float=1., pipe=None)->list:
     "The per-timestep prompt probe: one row per τ × prompt pair × seed × image."
-    pipe = _load(model, width); oracle = probe_oracle(model, readout)
+    pipe = pipe if pipe is not None else _load(model, width); oracle = probe_oracle(model, readout)
     rd = 'oracle' if oracle else 'metrics'
     items = [dict(model=str(model), readout=rd, tau=float(t), a=asdict(a), b=asdict(b), seed=sd, images=images, steps=steps, guidance=guidance, **_width(width))
              for t in taus for a, b in _pairs(pairs) for sd in seeds]
@@ -455,9 +458,10 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
                  timesteps=(100, 300, 500, 700, 900), blocks=None, # module names (default: every top-level block)
                  seed:int=0, batch:int=100, progress:bool=True,
                  width:float=1., # channel multiplier for the *-random architectures
+                 pipe=None, # the loaded pipeline of `model` (default: load it), so one process loads a model once
                 )->list:
     "The linear probes: one row per block × timestep × attribute with the held-back accuracy."
-    pipe = _load(model, width); unet, vae = pipe.unet, pipe.vae; bm = BlockMap(unet)
+    pipe = pipe if pipe is not None else _load(model, width); unet, vae = pipe.unet, pipe.vae; bm = BlockMap(unet)
     blocks = list(blocks or top_blocks(bm))
     for b in blocks:
         if b not in dict(unet.named_modules()): raise SubattrError(f"'{b}' is not a module of this UNet.")
@@ -631,9 +635,9 @@ def demo(out='subattr-demo', # the report folder
     sels = ['seed-shape', 'seed-appearance', 'mid'] + [p for p in anchor_presets(bm) if p not in ('seed-shape', 'seed-appearance', 'mid')]
     refs = probe_references(references, held_out=1)
     say(f'subattr demo: fine-tune probe, {len(sels)} selections × {len(refs)} references × {len(seeds)} seeds, {steps} steps each')
-    ft = finetune_probe(model, out, sels, modes=('blocks',), references=refs, seeds=seeds, steps=steps, lr=lr, prompts=2, images=images, progress=progress)
+    ft = finetune_probe(model, out, sels, modes=('blocks',), references=refs, seeds=seeds, steps=steps, lr=lr, prompts=2, images=images, progress=progress, pipe=pipe)
     say(f'subattr demo: linear probes, {n_train}+{n_test} images × {len(timesteps)} timesteps ({time.time() - t0:.0f}s so far)')
-    lp = linear_probe(model, out, n_train=n_train, n_test=n_test, timesteps=timesteps, progress=progress)
+    lp = linear_probe(model, out, n_train=n_train, n_test=n_test, timesteps=timesteps, progress=progress, pipe=pipe)
     from accelerate import PartialState
     if not PartialState().is_main_process: return out   # under `accelerate launch`, one process writes the report
     write_table(ft, out/'finetune'); write_table(lp, out/'linear')

@@ -17,9 +17,10 @@ from .shapesworld import ATTRS, Thing
 
 # %% auto #0
 __all__ = ['SOURCES', 'Rate', 'RATES', 'THRESHOLDS', 'CLIP_MEAN', 'CLIP_STD', 'part_source', 'attribute_source', 'reading_row',
-           'wilson', 'rate_ci', 'summarize', 'write_table', 'read_table', 'otsu', 'silhouette', 'normalized_silhouette',
-           'shape_similarity', 'edge_similarity', 'color_hist_similarity', 'RandomConvFeatures', 'vae_features',
-           'grams', 'gram_similarity', 'auc', 'metric_scores', 'metric_readout', 'clip_similarity']
+           'open_rows', 'wilson', 'rate_ci', 'summarize', 'write_table', 'read_table', 'otsu', 'silhouette',
+           'normalized_silhouette', 'shape_similarity', 'edge_similarity', 'color_hist_similarity',
+           'RandomConvFeatures', 'vae_features', 'grams', 'gram_similarity', 'auc', 'metric_scores', 'metric_readout',
+           'clip_similarity']
 
 # %% ../nbs/13_readout.ipynb #ada4dad4
 SOURCES = ('reference', 'prompt', 'both', 'neither')
@@ -70,6 +71,33 @@ def reading_row(reading:dict, # the oracle's reading (extra keys such as `shape_
     row.update({k: v for k, v in reading.items()})
     row.update({f'{k}_source': v for k, v in attribute_source(reading, ref, asked).items()})
     return row
+
+# %% ../nbs/13_readout.ipynb #7a77258e
+def _source(same_ref:bool, same_asked:bool|None)->str:
+    "Where one attribute came from, from the two decisions (None: the prompt asked nothing for it)."
+    if same_asked is None: return 'reference' if same_ref else 'neither'
+    return 'both' if same_ref and same_asked else 'reference' if same_ref else 'prompt' if same_asked else 'neither'
+
+def open_rows(ref, # the reference image (H×W×3 uint8, a path or a PIL image)
+              images, # the generated images (N×H×W×3 uint8, or a list of images or paths)
+              ref_words:dict, # the reference's words per attribute (`NamedReader` of it, or the caption's): the `ref_*` columns
+              asked:dict|None=None, # what the prompt named, per attribute (e.g. {'color': 'blue', 'texture': 'dotted'}); None for a reconstruction
+              reader=None, # a `NamedReader` (default: the shipped one)
+              **meta, # the probe's columns first
+             )->list:
+    "One tidy row per image for an Open ShapesWorld reference: oracle v2's distances and same-as-reference decisions, the named reading and the sources."
+    from subattr.similarity import NamedReader, compare, _images
+    imgs = _images(images); ref = _images([ref] if not isinstance(ref, np.ndarray) else ref)
+    cmp, names, asked = compare(ref, imgs), (reader or NamedReader()).read(imgs), asked or {}
+    rows = []
+    for j, (c, nm) in enumerate(zip(cmp, names)):
+        row = dict(meta, image=j, **{f'ref_{k}': ref_words.get(k) for k in ATTRS}, **{f'asked_{k}': asked.get(k) for k in ATTRS})
+        for k in ATTRS:
+            row[k] = nm[k]; row[f'{k}_distance'] = c[k]['distance']; row[f'{k}_same_as_ref'] = c[k]['same']
+            row[f'{k}_source'] = _source(c[k]['same'], None if asked.get(k) is None else nm[k] == asked[k])
+        row['appearance_source'] = _combine((row['color_source'], row['texture_source']))
+        rows.append(row)
+    return rows
 
 # %% ../nbs/13_readout.ipynb #deade2c9
 Rate = namedtuple('Rate', 'rate lo hi n method')
@@ -138,7 +166,7 @@ def summarize(rows:list, # tidy rows, as `reading_row` makes them
             for side in ('reference', 'prompt'):
                 res[f'{attr}_from_{side}'] = rate(lambda r: edit(r) and _contested(r, attrs), lambda r: r[f'{attr}_source'] == side)
         if any(not edit(r) for r in rs):
-            res['reconstruction'] = rate(lambda r: not edit(r), lambda r: all(r[k] == r[f'ref_{k}'] for k in ATTRS))
+            res['reconstruction'] = rate(lambda r: not edit(r), lambda r: all(r.get(f'{k}_same_as_ref', r[k] == r[f'ref_{k}']) for k in ATTRS))   # novel references: oracle v2's decision
         out.append(res)
     return out
 

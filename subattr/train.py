@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_train.ipynb #4d6e349f
 from __future__ import annotations
-import hashlib, json, math, os, shutil, signal, sys, time, warnings
+import copy, hashlib, json, math, os, shutil, signal, sys, tempfile, time, warnings
 from contextlib import contextmanager, ExitStack
 from dataclasses import dataclass, asdict, field, fields, replace
 from pathlib import Path
@@ -20,7 +20,7 @@ from .images import load_image, model_resolution, image_row
 # %% auto #0
 __all__ = ['ATTRIBUTES', 'MAX_LORA_RANK', 'MODES', 'CONCEPT_FILES', 'EXTENDABLE', 'TrainConfig', 'fingerprint', 'token_names',
            'PlaceholderToken', 'complete_checkpoints', 'save_checkpoint', 'load_checkpoint', 'newest_checkpoint',
-           'TrainingStopped', 'train']
+           'TrainingStopped', 'restored', 'train', 'tuned']
 
 # %% ../nbs/06_train.ipynb #017d2d7c
 ATTRIBUTES = ('shape', 'appearance')
@@ -369,8 +369,43 @@ def _plot_loss(history:list, path:Path, title:str=''):
         ax.legend(frameon=False, fontsize=7)
     ax.set_xlabel('step'); ax.set_ylabel('loss'); ax.set_title(title, fontsize=8); fig.tight_layout(); fig.savefig(path)
 
+# %% ../nbs/06_train.ipynb #fa7dec5f
+_TEXT_PAIRS = (('tokenizer', 'text_encoder'), ('tokenizer_2', 'text_encoder_2'))
+
+class _Guard:
+    "What `restored` puts back; `protect` keeps a copy of parameters before they are trained in place."
+    def __init__(self): self.saved = {}
+    def protect(self, params:dict)->dict:
+        "Copies (on the CPU) of `params` (name -> parameter), written back on exit; returns the copies."
+        for n, p in params.items(): self.saved.setdefault(n, (p, p.detach().to('cpu', copy=True)))
+        return {n: c for n, (_, c) in self.saved.items() if n in params}
+
+@contextmanager
+def restored(pipe):
+    "Inside the block training may change `pipe`; on exit, also on error, it is put back: tokens and embedding rows, adapters, protected weights, requires_grad, train/eval modes, gradient checkpointing, device."
+    mods = [m for k in ('unet', 'vae', 'text_encoder', 'text_encoder_2') if isinstance(m := getattr(pipe, k, None), nn.Module)]
+    toks = {k: copy.deepcopy(t) for k, _ in _TEXT_PAIRS if (t := getattr(pipe, k, None)) is not None}
+    rows = {k: te.get_input_embeddings().num_embeddings for _, k in _TEXT_PAIRS if (te := getattr(pipe, k, None)) is not None}
+    flags = [(p, p.requires_grad) for m in mods for p in m.parameters()]
+    modes = [(s, s.training) for m in mods for s in m.modules()]
+    ckpt, device, had_peft = pipe.unet.is_gradient_checkpointing, pipe.device, hasattr(pipe.unet, 'peft_config')
+    guard = _Guard()
+    try: yield guard
+    finally:
+        if hasattr(pipe.unet, 'peft_config') and not had_peft: pipe.unet.unload_lora()   # back to the plain layers
+        with torch.no_grad():
+            for n, (p, c) in guard.saved.items(): p.copy_(c.to(p.device))
+        for k, t in toks.items(): setattr(pipe, k, t)   # a tokenizer cannot forget added tokens: the copy from before comes back
+        for k, n in rows.items():
+            te = getattr(pipe, k)
+            if te.get_input_embeddings().num_embeddings != n: te.resize_token_embeddings(n, mean_resizing=False)
+        for p, g in flags: p.requires_grad_(g)
+        for s, t in modes: s.train(t)
+        if pipe.unet.is_gradient_checkpointing and not ckpt: pipe.unet.disable_gradient_checkpointing()
+        if pipe.device != device: pipe.to(device)
+
 # %% ../nbs/06_train.ipynb #7f532203
-def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
+def train(model, # a loaded pipeline (restored on exit), or 'tiny', 'toy', a local diffusers folder, a hub id, ...
           image, # the reference: a path, PIL image, array or tensor (see `load_image`)
           out, # the run folder (created; must be empty, or hold this run with `resume=True`)
           cfg:TrainConfig|None=None, # the settings; keyword overrides below replace its fields
@@ -386,7 +421,9 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
     if out.exists() and not out.is_dir(): raise SubattrError(f"'{out}' is a file; give a folder for the run.")
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
     t0 = time.time()
-    pipe = load_pipeline(model, width=width, progress=False)
+    loaded = hasattr(model, 'unet')
+    pipe = model if loaded else load_pipeline(model, width=width, progress=False)
+    name = (getattr(pipe, 'name_or_path', None) or type(pipe).__name__) if loaded else str(model)
     res = cfg.resolution or model_resolution(pipe)
     mult = pipe.vae_scale_factor * 2 ** (len(pipe.unet.config.block_out_channels) - 1)
     if res % mult: raise SubattrError(f'The resolution {res} must be a multiple of {mult} for this model.')
@@ -401,10 +438,11 @@ def train(model:str, # 'tiny', 'toy', a local diffusers folder, a hub id, ...
     if cfg.trains_blocks and cfg.lora_rank: _check_rank(pipe.unet, _lora_targets(bm, sel, cfg.lora_targets), cfg.lora_rank)
     _check_prompt_fits(pipe, cfg)
     image_sha = hashlib.sha256(ref.tensor.numpy().tobytes()).hexdigest()[:16]
-    record = _run_record(cfg, str(model), fingerprint(pipe), image_sha)
+    record = _run_record(cfg, name, fingerprint(pipe), image_sha)
     _check_out(out, record, resume)
     existed, empty = out.exists(), not out.exists() or not any(out.iterdir())
-    try: return _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0)
+    try:
+        with restored(pipe) as guard: return _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard)
     except BaseException:
         if empty and not complete_checkpoints(out): _undo_new_run(out, existed)   # a run that never checkpointed leaves nothing
         raise
@@ -417,7 +455,7 @@ def _undo_new_run(out:Path, existed:bool):
             for p in out.iterdir(): shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
     except OSError: pass   # cleanup must never hide the error that stopped the run
 
-def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0):
+def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard):
     "The loop of `train`, after every input has been checked."
     from accelerate import Accelerator
     from diffusers import DDPMScheduler
@@ -457,7 +495,7 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
             block_params = {n: p for n, p in unet.named_parameters() if 'lora_' in n}
         else:
             block_params = {n: p for n, p in unet.named_parameters() if n in sel.params}
-            base = {n: p.detach().to('cpu', copy=True) for n, p in block_params.items()}
+            base = guard.protect(block_params)   # the deltas are measured from these, and they are written back on exit
     for p in block_params.values(): p.requires_grad_(True)
     if cfg.grad_checkpointing: unet.enable_gradient_checkpointing()
     groups = []
@@ -522,6 +560,7 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     unet.train()
     with ExitStack() as stack:
         caught = stack.enter_context(_catch_signals())
+        if block_params and not lora_names: stack.enter_context(train_only(pipe, sel))   # only the selection takes gradients
         if token: stack.enter_context(token)
         for step in range(start, cfg.steps):
             total = 0.
@@ -594,6 +633,20 @@ def _validate(pipe, cfg:TrainConfig, out:Path, step:int, res:int):
     imgs = [pipe(p, generator=torch.Generator().manual_seed(cfg.seed), num_inference_steps=20, height=res, width=res).images[0] for p in prompts]
     pipe.unet.train()
     tmp = d/f'.step-{step:07d}.png'; image_row(imgs).save(tmp); os.replace(tmp, d/f'step-{step:07d}.png')
+
+# %% ../nbs/06_train.ipynb #03e6383b
+@contextmanager
+def tuned(pipe, # a loaded pipeline: trained in place, drawn with inside the block, restored on exit
+          image, # the reference (see `load_image`)
+          cfg:TrainConfig|None=None, # settings; keyword overrides as for `train`
+          out=None, # the run folder to keep (default: a temporary one, removed on exit)
+          scale:float=1., # the concept's scale inside the block
+          **overrides):
+    "Train on `pipe`, then apply what it learned: inside the block `pipe` draws with the concept; on exit it is as it was."
+    from subattr.generate import concepts_applied
+    with tempfile.TemporaryDirectory() as tmp:
+        run = train(pipe, image, out or Path(tmp)/'run', cfg, **overrides)
+        with concepts_applied(pipe, [run], [scale]): yield run
 
 # %% ../nbs/06_train.ipynb #b4672077
 def _write_concept(pipe, cfg, out:Path, record, token, block_params, base, lora_names, history, seconds, bm, sel):

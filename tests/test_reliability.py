@@ -208,7 +208,7 @@ def test_threads_option(tmp_path, call):
     assert 'at least 1' in call('world', 'render', '--out', tmp_path/'y.png', '--threads', '0')[2]
 
 def test_group_help_lists_subcommands():
-    for g, subs in (('probe', ('finetune', 'inject', 'layers', 'timesteps', 'linear')), ('world', ('render', 'read', 'eval'))):
+    for g, subs in (('probe', ('finetune', 'inject', 'layers', 'timesteps', 'linear')), ('world', ('render', 'read', 'eval', 'compare'))):
         r = run(g, '--help')
         assert r.returncode == 0 and all(f'{g} {s}' in r.stdout for s in subs), r
         assert run(g).returncode == 2
@@ -217,7 +217,8 @@ def test_options_are_described():
     import argparse
     from fastcore.script import anno_parser
     from subattr import cli
-    for name in ('probe finetune', 'probe inject', 'probe layers', 'probe timesteps', 'probe linear', 'world render', 'world eval', 'train', 'generate'):
+    for name in ('probe finetune', 'probe inject', 'probe layers', 'probe timesteps', 'probe linear', 'world render', 'world eval',
+                 'world compare', 'train', 'generate'):
         p = anno_parser(cli.COMMANDS[name])
         bare = [a.dest for a in p._actions if a.dest not in ('help', 'pdb', 'xtra') and not (a.help or '').strip()]
         assert not bare, (name, bare)
@@ -278,3 +279,14 @@ def test_probe_references_vary_in_appearance():
     for n in (3, 4, 6):
         refs = probe_references(n, held_out=1)
         assert len({(r.color, r.texture) for r in refs}) == n and len({r.color for r in refs}) == n, refs
+
+def test_every_probe_sweep_takes_width():
+    "--width reaches the sweep: the work items of a narrowed *-random model carry it (and full-width items keep their old keys)."
+    from fastcore.script import anno_parser
+    from subattr import cli, probe
+    for name in ('probe finetune', 'probe inject', 'probe layers', 'probe timesteps', 'probe linear'):
+        assert 'width' in {a.dest for a in anno_parser(cli.COMMANDS[name])._actions}, name
+    assert probe._width(1.) == {} and probe._width(.125) == {'width': .125}
+    from subattr.models import random_configs
+    p = probe._load('sd15-random', 1/16)
+    assert list(p.unet.config.block_out_channels) == random_configs('sd15', 1/16)['unet']['block_out_channels'] != [320, 640, 1280, 1280]
