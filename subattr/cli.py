@@ -10,9 +10,9 @@ from .core import SubattrError
 from .shapesworld import SHAPES as _SHAPES, COLORS as _COLORS, TEXTURES as _TEXTURES   # listed in --help
 
 # %% auto #0
-__all__ = ['COMMANDS', 'blocks', 'world_render', 'world_read', 'world_eval', 'world_compare', 'train', 'generate', 'demo',
-           'probe_finetune', 'probe_inject', 'probe_layers', 'probe_timesteps', 'probe_linear', 'default_threads',
-           'main']
+__all__ = ['COMMANDS', 'blocks', 'export', 'world_render', 'world_read', 'world_eval', 'world_compare', 'train', 'generate',
+           'demo', 'probe_finetune', 'probe_inject', 'probe_layers', 'probe_timesteps', 'probe_linear',
+           'default_threads', 'main']
 
 # %% ../nbs/90_cli.ipynb #a7f0aafa
 @call_parse
@@ -21,14 +21,67 @@ def blocks(model:str, # 'tiny', 'sd15-random', 'sd21-random', 'sdxl-random', a l
            json:store_true=False, # print a JSON list (every row, all fields) instead of the table
            depth:int=1, # deepest rows in the table: 0 blocks, 1 ResNets/attentions, 2 transformer layers, 3 attn1/attn2/ff
            width:float=1.0, # channel multiplier for the *-random architectures
+           lora:str=None, # a LoRA file (peft, diffusers or kohya keys) or concept folder: show the blocks it touches and its norm in each
+           plot:str=None, # with --lora: also draw the norms on the UNet diagram into this PNG
           ):
     "Show the block map of a model's UNet (diffusers name, kind, resolution, channels, parameters, P+ index, LDM name)."
     from subattr.models import load_unet
     from subattr.blocks import BlockMap, block_records, block_table
     bm = BlockMap(load_unet(model, width=width))
+    if lora is not None: return _lora_blocks(bm, lora, json, depth, plot)
+    if plot is not None: raise SubattrError('--plot draws a LoRA\'s norms; give --lora FILE with it.')
     sel = bm.select(select) if select is not None else None
     if json: print(_json.dumps(block_records(bm, sel), indent=1))
     else: print(block_table(bm, sel, max_depth=depth))
+
+# %% ../nbs/90_cli.ipynb #f337d25f
+def _lora_blocks(bm, lora, as_json, depth, plot):
+    "`subattr blocks --lora`: the norm of a LoRA's update per block (and, with --plot, on the UNet diagram)."
+    from subattr.export import read_lora, lora_norms, block_norms
+    norms = block_norms(bm, lora_norms(read_lora(lora, bm)), depth=depth)
+    if as_json: print(_json.dumps(norms, indent=1))
+    else:
+        print(f"{'block':<60}{'LoRA norm':>12}")
+        for k, v in norms.items(): print(f'{k:<60}{v:>12.4g}')
+    if plot:
+        from subattr.blocks import plot_unet
+        import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+        ax = plot_unet(bm, scores={k: v for k, v in norms.items() if bm.by_name[k].depth == 0} or norms, title=f'LoRA norm per block: {lora}',
+                       cbar_label='‖ΔW‖ (Frobenius)')
+        _write_atomic(plot, lambda p: plt.gcf().savefig(p, format='png', dpi=90, bbox_inches='tight')); plt.close('all')
+
+@call_parse
+def export(src:Param('a concept folder, or a LoRA file (peft, diffusers or kohya keys)', str),
+           out:Param('the file (LoRA formats) or folder (--format unet) to write', str, required=True)=None,
+           format:Param('kohya: ComfyUI / AUTOMATIC1111 keys; peft: diffusers keys; unet: full-weight deltas merged into a UNet folder', str,
+                        choices=['kohya', 'peft', 'unet'])='kohya',
+           select:str=None, # keep only the part of the LoRA inside this selection (a block spec or preset)
+           model:str=None, # the base model (default: the concept's own; needed for a bare LoRA file)
+           width:float=1.0, # channel multiplier for the *-random architectures
+          ):
+    "Write a concept's LoRA in kohya or peft keys (optionally only the part inside a selection), or its full-weight deltas as a merged UNet folder."
+    from pathlib import Path
+    p = Path(src)
+    if not p.exists(): raise SubattrError(f"'{src}' does not exist.")
+    if model is None:
+        meta = p/'subattr.json'
+        if not (p.is_dir() and meta.exists()): raise SubattrError(f"'{src}' is not a concept folder; give the base model of the LoRA file with --model.")
+        model = _json.loads(meta.read_text())['base_model']
+    if Path(out).exists() and Path(out).is_dir() and format != 'unet': raise SubattrError(f"'{out}' is a folder; give a file name for the LoRA.")
+    if format == 'unet':
+        if select: raise SubattrError('--select cuts a LoRA; a merged UNet takes every delta of the concept.')
+        if Path(out).exists() and any(Path(out).iterdir()): raise SubattrError(f"'{out}' is not empty; give a new folder for the UNet.")
+        from subattr.models import load_pipeline
+        from subattr.export import merged_unet
+        merged_unet(load_pipeline(model, width=width, progress=False), p, out); print(out); return
+    from subattr.models import load_unet
+    from subattr.blocks import BlockMap
+    from subattr.export import read_lora, select_lora, write_lora
+    bm = BlockMap(load_unet(model, width=width))
+    lora = read_lora(p, bm)
+    if select: lora = select_lora(lora, bm, select)
+    _write_atomic(out, lambda f: write_lora(lora, f, format))
+    print(f'{out}: {len(lora)} modules, {format} keys')
 
 # %% ../nbs/90_cli.ipynb #c6f5c68c
 @call_parse
@@ -327,7 +380,7 @@ class _Lazy:
         import importlib
         return getattr(importlib.import_module(self.mod), self.name)
 
-COMMANDS = {'demo': demo, 'blocks': blocks, 'train': train, 'generate': generate,
+COMMANDS = {'demo': demo, 'blocks': blocks, 'train': train, 'generate': generate, 'export': export,
             'probe finetune': probe_finetune, 'probe inject': probe_inject, 'probe layers': probe_layers,
             'probe timesteps': probe_timesteps, 'probe linear': probe_linear,
             'world render': world_render, 'world read': world_read, 'world eval': world_eval, 'world compare': world_compare,

@@ -660,8 +660,9 @@ def _write_concept(pipe, cfg, out:Path, record, token, block_params, base, lora_
         files.update(token=CONCEPT_FILES['token'], token_init=CONCEPT_FILES['token_init'])
     if lora_names:
         from peft.utils import get_peft_model_state_dict
-        from diffusers.utils import convert_state_dict_to_diffusers
-        sd = convert_state_dict_to_diffusers(get_peft_model_state_dict(pipe.unet))
+        # peft's own keys (lora_A/lora_B) for every layer: diffusers' `convert_state_dict_to_diffusers` renames only the
+        # attention projections, and a file mixing the two spellings loads in diffusers without its attention part
+        sd = get_peft_model_state_dict(pipe.unet)
         meta = pipe.unet.peft_config['default'].to_dict()
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
