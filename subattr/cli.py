@@ -187,24 +187,7 @@ def world_compare(ref:Param('the reference image', str),
         dist = lambda d: 'no object found' if d is None else f'{d:.3g}'
         print(where + ': ' + ', '.join(f"{k} {'same' if r_[k]['same'] else 'different'} ({dist(r_[k]['distance'])})" for k in ('shape', 'color', 'texture')))
 
-def _write_atomic(path, write):
-    "Write through a temporary file in the same folder and rename it into place: a failure leaves no partial file."
-    import os, tempfile
-    from pathlib import Path
-    from subattr.core import default_mode
-    p = Path(path)
-    if p.is_dir(): raise SubattrError(f"'{p}' is a folder; give a file name for the output.")
-    if not p.parent.exists(): raise SubattrError(f"The folder '{p.parent}' does not exist.")
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f'.{p.stem}.', suffix=p.suffix); os.close(fd)
-        os.chmod(tmp, default_mode())   # mkstemp's files are owner-only; an output gets the usual permissions
-        write(tmp); os.replace(tmp, p)
-    except OSError as e:   # name the file the user asked for, not the temporary one
-        if e.errno is None: raise
-        raise OSError(e.errno, e.strerror, str(p)) from None
-    finally:
-        if tmp and os.path.exists(tmp): os.remove(tmp)
+from .core import atomic_write as _write_atomic   # the one writer: a temporary file, renamed into place
 
 # %% ../nbs/90_cli.ipynb #b3e9d3b1
 @call_parse

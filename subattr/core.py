@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['SubattrError', 'seeded', 'data_path', 'default_mode']
+__all__ = ['SubattrError', 'seeded', 'data_path', 'default_mode', 'atomic_write', 'atomic_text']
 
 # %% ../nbs/00_core.ipynb #326b1350
 class _DropNote(logging.Filter):
@@ -44,3 +44,28 @@ def default_mode(folder:bool=False)->int:
     "The permissions `open()` or `mkdir()` would give under the current umask (`tempfile`'s are owner-only)."
     um = os.umask(0); os.umask(um)
     return (0o777 if folder else 0o666) & ~um
+
+# %% ../nbs/00_core.ipynb #2fee1bba
+def atomic_write(path, # the file to (re)write
+                 write, # called with a temporary path in the same folder; writes the whole file there
+                ):
+    "subattr's one way to write a file: to a temporary file beside it, then renamed into place, so a crash or a full disk never leaves half a file."
+    import tempfile
+    p = Path(path)
+    if p.is_dir(): raise SubattrError(f"'{p}' is a folder; give a file name for the output.")
+    if not p.parent.exists(): raise SubattrError(f"The folder '{p.parent}' does not exist.")
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f'.{p.name}.', suffix='.tmp'); os.close(fd)
+        os.chmod(tmp, default_mode())   # mkstemp's files are owner-only; an output gets the usual permissions
+        write(tmp); os.replace(tmp, p)
+    except OSError as e:   # name the file the user asked for, not the temporary one
+        if e.errno is None: raise
+        raise OSError(e.errno, e.strerror, str(p)) from None
+    finally:
+        if tmp and os.path.exists(tmp): os.remove(tmp)
+    return p
+
+def atomic_text(path, text:str)->Path:
+    "`atomic_write` of a text file (UTF-8)."
+    return atomic_write(path, lambda t: Path(t).write_text(text, encoding='utf-8'))

@@ -33,8 +33,8 @@ def item_key(item:dict)->str:
 def _seed_of(item:dict)->int: return int(item_key(item), 16) % 2**31
 
 def _write_json_atomic(path:Path, obj):
-    from subattr.readout import _atomic_write   # temporary file beside it, then rename
-    _atomic_write({Path(path): json.dumps(obj)})
+    from subattr.core import atomic_text   # temporary file beside it, then rename
+    atomic_text(path, json.dumps(obj))
 
 def _read_item(f:Path):
     "The rows of a finished item file, or None when it is absent or damaged (a run killed mid-write on a filesystem without atomic rename)."

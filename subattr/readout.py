@@ -4,14 +4,14 @@
 
 # %% ../nbs/13_readout.ipynb #8c594fdc
 from __future__ import annotations
-import csv, io, json, math, os, tempfile
+import csv, io, json, math, os
 from collections import namedtuple
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
 from PIL import Image
-from .core import SubattrError, default_mode
+from .core import SubattrError
 from .images import RefImage, to_rgb
 from .shapesworld import ATTRS, Thing
 
@@ -188,16 +188,9 @@ def _flat(row:dict)->dict:
     return {k: _cell(v, k) for k, v in out.items()}
 
 def _atomic_write(files:dict):
-    "Write each path's text to a temporary file beside it, then move them all into place; on error, remove the temporaries."
-    tmps = []
-    try:
-        for path, text in files.items():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); tmps.append(tmp)
-            os.chmod(tmp, default_mode())   # mkstemp's files are owner-only; a table is as readable as the figures beside it
-            with os.fdopen(fd, 'w', newline='', encoding='utf-8') as f: f.write(text)
-        for tmp, path in zip(tmps, files): os.replace(tmp, path)
-    finally:
-        for tmp in tmps: Path(tmp).unlink(missing_ok=True)
+    "Write each path's text through `subattr.core.atomic_text` (a temporary file, renamed into place)."
+    from subattr.core import atomic_text
+    for path, text in files.items(): atomic_text(path, text)
 
 def write_table(rows:list, # dicts, one per row
                 path_stem, # e.g. 'out/probe': writes out/probe.json and out/probe.csv

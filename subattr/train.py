@@ -12,7 +12,7 @@ import numpy as np, torch
 import torch.nn.functional as F
 from torch import nn
 from safetensors.torch import save_file, load_file
-from .core import SubattrError
+from .core import SubattrError, atomic_text, atomic_write
 from .models import load_pipeline, unet_arch
 from .blocks import BlockMap, train_only
 from .images import load_image, model_resolution, image_row
@@ -355,7 +355,7 @@ def _class_images(pipe, cfg:TrainConfig, out:Path, res:int)->torch.Tensor:
         g = torch.Generator().manual_seed(cfg.seed * 1000 + i)
         with torch.no_grad():
             img = pipe(cfg.class_prompt, generator=g, num_inference_steps=25, height=res, width=res).images[0]
-        tmp = d/f'.{i:04d}.png'; img.save(tmp); os.replace(tmp, f)
+        atomic_write(f, lambda t: img.save(t, format='PNG'))
     return torch.cat([load_image(d/f"{i:04d}.png", size=res).tensor.reshape(1, 3, res, res) for i in range(cfg.n_class)])
 
 def _plot_loss(history:list, path:Path, title:str=''):
@@ -469,7 +469,7 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
         return out   # already complete
     out.mkdir(parents=True, exist_ok=True)
     if resume or not (out/'run.json').exists():   # a resumed run may have been extended to more steps
-        tmp = out/'.run.json.tmp'; tmp.write_text(json.dumps(record, indent=1)); os.replace(tmp, out/'run.json')
+        atomic_text(out/'run.json', json.dumps(record, indent=1))
 
     # accelerate keeps one global state per process; each run sets its own precision and accumulation, so reset it
     # (the process-group part, which `accelerate launch` sets up, is kept)
@@ -632,7 +632,7 @@ def _validate(pipe, cfg:TrainConfig, out:Path, step:int, res:int):
     pipe.unet.eval()
     imgs = [pipe(p, generator=torch.Generator().manual_seed(cfg.seed), num_inference_steps=20, height=res, width=res).images[0] for p in prompts]
     pipe.unet.train()
-    tmp = d/f'.step-{step:07d}.png'; image_row(imgs).save(tmp); os.replace(tmp, d/f'step-{step:07d}.png')
+    atomic_write(d/f'step-{step:07d}.png', lambda t: image_row(imgs).save(t, format='PNG'))
 
 # %% ../nbs/06_train.ipynb #03e6383b
 @contextmanager
@@ -680,4 +680,4 @@ def _write_concept(pipe, cfg, out:Path, record, token, block_params, base, lora_
                 modules=sel.modules if sel is not None else [], lora=dict(rank=cfg.lora_rank, alpha=cfg.lora_alpha, targets=lora_names) if lora_names else None,
                 files=files, steps=cfg.steps, seed=cfg.seed, prompt=cfg.prompt, image_sha256=record['image_sha256'],
                 loss=history, seconds=round(seconds, 2), config=record['config'])
-    tmp = out/'.subattr.json'; tmp.write_text(json.dumps(meta, indent=1)); os.replace(tmp, out/'subattr.json')
+    atomic_text(out/'subattr.json', json.dumps(meta, indent=1))   # written last: its presence marks a complete concept
