@@ -8,6 +8,7 @@ import numpy as np, torch
 import torch.nn.functional as F
 from torch import nn
 from .core import SubattrError, seeded
+from . import conditioning as C
 
 # %% auto #0
 __all__ = ['METHODS', 'OracleObjective', 'ClipObjective', 'StepObjective', 'noisy_latent', 'attribution_modules',
@@ -59,17 +60,12 @@ class StepObjective(nn.Module):
                 ):
         super().__init__()
         self.unet, self.vae, self.objective, self.t = pipe.unet, pipe.vae, objective, int(t)
-        self.sf, self.pred = pipe.vae.config.scaling_factor, pipe.scheduler.config.get('prediction_type', 'epsilon')
-        self.ac = float(pipe.scheduler.alphas_cumprod[self.t])
+        self.sf = pipe.vae.config.scaling_factor
         dev = pipe.unet.device
-        self.pipe_encode = lambda p: pipe.encode_prompt(p, device=dev, num_images_per_prompt=1, do_classifier_free_guidance=False)[0]
-        with torch.no_grad(): enc = pipe.encode_prompt(prompt, device=dev, num_images_per_prompt=1, do_classifier_free_guidance=False)
-        self.emb, self.added = enc[0], None
-        if getattr(pipe, 'text_encoder_2', None) is not None:   # SDXL: pooled text embedding and size/crop ids
-            size = size or pipe.default_sample_size * pipe.vae_scale_factor
-            ids = pipe._get_add_time_ids((size, size), (0, 0), (size, size), dtype=self.emb.dtype,
-                                         text_encoder_projection_dim=pipe.text_encoder_2.config.projection_dim)
-            self.added = dict(text_embeds=enc[2], time_ids=ids.to(dev))
+        self.pipe_encode = lambda p: C.encode(pipe, p, size, dev)['encoder_hidden_states']
+        with torch.no_grad(): enc = C.encode(pipe, prompt, size, dev)   # SDXL: with the pooled text embedding and size ids
+        self.emb, self.added = enc['encoder_hidden_states'], enc.get('added_cond_kwargs')
+        self.scheduler = pipe.scheduler
         self.latent = None
     def embed(self, prompt:str)->torch.Tensor:
         "Token embeddings of another prompt (e.g. the empty one), as baseline of the 'prompt' input."
@@ -78,9 +74,7 @@ class StepObjective(nn.Module):
         n = len(x); emb = self.emb if emb is None else emb
         added = None if self.added is None else {k: v.expand(n, *v.shape[1:]) for k, v in self.added.items()}
         out = self.unet(x, self.t, encoder_hidden_states=emb.expand(n, -1, -1).to(x.dtype), added_cond_kwargs=added).sample
-        a = self.ac
-        if self.pred == 'v_prediction': return a**.5 * x - (1 - a)**.5 * out
-        return (x - (1 - a)**.5 * out) / a**.5
+        return C.predicted_x0(self.scheduler, x, self.t, out)
     def forward(self, inp):
         "`inp`: noisy latents; or, once `latent` is set, token embeddings (the latent then stays fixed)."
         x, emb = (inp, None) if self.latent is None else (self.latent.expand(len(inp), -1, -1, -1), inp)

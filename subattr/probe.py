@@ -276,11 +276,8 @@ def inject_sample(pipe, reference:np.ndarray, prompt:str, name:str|None, kind:st
     shape = (n, unet.config.in_channels, res // pipe.vae_scale_factor, res // pipe.vae_scale_factor)
     z = torch.randn(shape, generator=g).to(dev, unet.dtype) * sched.init_noise_sigma
     eps_ref = torch.randn(z0.shape, generator=g).to(dev, unet.dtype)
-    from subattr.train import _encode   # encoder states, plus SDXL's pooled embeddings and size ids
-    c, u = _encode(pipe, [prompt] * n, dev, res), _encode(pipe, [''] * n, dev, res)
-    cond = dict(encoder_hidden_states=torch.cat([u['encoder_hidden_states'], c['encoder_hidden_states']]))
-    if 'added_cond_kwargs' in c: cond['added_cond_kwargs'] = {k: torch.cat([u['added_cond_kwargs'][k], c['added_cond_kwargs'][k]]) for k in c['added_cond_kwargs']}
-    empty = {k: (v[:1] if torch.is_tensor(v) else {a: b[:1] for a, b in v.items()}) for k, v in u.items()}
+    from subattr import conditioning as C
+    cond = C.guidance_batch(pipe, [prompt] * n, res=res); empty = C.encode(pipe, [''], res)
     with ExitStack() as st:
         ctl = st.enter_context(injecting(unet, name, kind)) if name else None
         for i, t in enumerate(sched.timesteps):
@@ -290,7 +287,7 @@ def inject_sample(pipe, reference:np.ndarray, prompt:str, name:str|None, kind:st
                 ctl.set('inject')
             out = unet(torch.cat([z, z]), t, **cond).sample
             if ctl is not None: ctl.set('off')
-            u, c = out.chunk(2); z = sched.step(u + guidance * (c - u), t, z).prev_sample
+            z = sched.step(C.guide(out, guidance), t, z).prev_sample
     img = vae.decode(z / vae.config.scaling_factor).sample
     return pipe.image_processor.postprocess(img, output_type='pil')
 
@@ -473,9 +470,9 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
         if x.shape[-1] != res: x = F.interpolate(x, size=(res, res), mode='bilinear', antialias=True, align_corners=False)
         g = torch.Generator().manual_seed(it['seed'])
         from diffusers import DDPMScheduler
-        from subattr.train import _encode, _take
+        from subattr import conditioning as C
         noiser = DDPMScheduler.from_config(pipe.scheduler.config)
-        empty = _encode(pipe, [''], unet.device, res)
+        empty = C.encode(pipe, [''], res)
         labels = {k: torch.tensor([ATTRS[k].index(getattr(t, k)) for t in things]) for k in ('shape', 'color', 'texture')}
         rows = []
         for t in it['timesteps']:
@@ -484,8 +481,8 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
                     xb = x[i:i + it['batch']].to(unet.device, vae.dtype)
                     z = vae.encode(xb).latent_dist.mean * vae.config.scaling_factor
                     noise = torch.randn(z.shape, generator=g).to(z)
-                    zt = noiser.add_noise(z, noise, torch.tensor([t]))
-                    unet(zt, torch.tensor([t]), **_take(empty, torch.zeros(len(zt), dtype=torch.long)))
+                    zt = C.noised(noiser, z, noise, t)
+                    unet(zt, torch.tensor([t]), **C.repeat(empty, len(zt)))
             ntr = it['n_train']
             for b in it['blocks']:
                 f = torch.cat(got[b])

@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 from safetensors.torch import save_file, load_file
 from .core import SubattrError, atomic_text, atomic_write
+from . import conditioning
 from .models import load_pipeline, unet_arch
 from .blocks import BlockMap, train_only
 from .images import load_image, model_resolution, image_row
@@ -318,20 +319,8 @@ def _latents(vae, mean, std, idx, gen):
     return (z - sh) * sf
 
 # %% ../nbs/06_train.ipynb #1aba2bee
-def _encode(pipe, prompts:list, device, res:int)->dict:
-    "UNet conditioning for prompts: encoder states, plus SDXL's pooled embeddings and size ids (for `res`-pixel images)."
-    out = pipe.encode_prompt(prompt=prompts, device=device, num_images_per_prompt=1, do_classifier_free_guidance=False)
-    cond = dict(encoder_hidden_states=out[0])
-    if getattr(pipe, 'text_encoder_2', None) is not None:   # SDXL: pooled text embeddings and size/crop ids
-        ids = torch.tensor([[res, res, 0, 0, res, res]], device=device, dtype=out[0].dtype).repeat(len(prompts), 1)
-        cond['added_cond_kwargs'] = dict(text_embeds=out[2], time_ids=ids)
-    return cond
-
-def _take(cond:dict, idx)->dict:
-    "Rows `idx` of a conditioning dict."
-    r = dict(encoder_hidden_states=cond['encoder_hidden_states'][idx])
-    if 'added_cond_kwargs' in cond: r['added_cond_kwargs'] = {k: v[idx] for k, v in cond['added_cond_kwargs'].items()}
-    return r
+def _encode(pipe, prompts:list, device, res:int)->dict: return conditioning.encode(pipe, prompts, res, device)
+_take = conditioning.take
 
 def _lora_targets(bm:BlockMap, sel, targets:str)->list:
     "Modules that get LoRA adapters: every Linear and Conv2d of the selection ('auto'), or those whose names end as `targets` lists."
