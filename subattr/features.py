@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import numpy as np, torch
 from .core import SubattrError
+from .hooks import Hooks
 
 # %% auto #0
 __all__ = ['feature_modules', 'FeatureStore', 'record_features', 'fit_pca', 'pca_rgb', 'feature_pca']
@@ -44,33 +45,16 @@ class FeatureStore:
         self.unet = getattr(pipe, 'unet', pipe)
         self.names = feature_modules(self.unet, modules)
         self.at = None if at is None else set(int(a) for a in at)
-        self.cond_only, self.step, self.steps, self.timesteps, self._feats, self._hooks = cond_only, -1, [], [], {}, []
-    def __enter__(self):
-        mods = dict(self.unet.named_modules())
-        try:
-            self._hooks.append(self.unet.register_forward_pre_hook(self._pre, with_kwargs=True))
-            for n in self.names: self._hooks.append(mods[n].register_forward_hook(lambda m, i, o, n=n: self._keep(n, o)))
-        except BaseException: self._remove(); raise
-        return self
-    def __exit__(self, *exc): self._remove(); return False
-    def _remove(self):
-        for h in self._hooks: h.remove()
-        self._hooks = []
-    def _pre(self, module, args, kwargs):
-        sample = args[0] if args else kwargs['sample']
-        t = args[1] if len(args) > 1 else kwargs.get('timestep')
-        self.step += 1; self._hw = tuple(sample.shape[-2:])
-        if self._on(): self.steps.append(self.step); self.timesteps.append(int(t.flatten()[0]) if torch.is_tensor(t) else int(t))
-    def _on(self): return self.at is None or self.step in self.at
-    def _guided(self):
-        if self.cond_only == 'auto':
-            try: return bool(self.pipe is not None and self.pipe.do_classifier_free_guidance)
-            except AttributeError: return False
-        return bool(self.cond_only)
-    def _keep(self, name, o):
-        if not self._on(): return
-        x = _as_map(o, self._hw).detach()
-        if self._guided(): x = x[x.shape[0] // 2:]
+        self.cond_only, self.steps, self.timesteps, self._feats = cond_only, [], [], {}
+        self._hooks = Hooks(self.pipe or self.unet, self.names, post=self._keep, guided=cond_only)   # one step counter, one guidance split
+    def __enter__(self): self._hooks.__enter__(); return self
+    def __exit__(self, *exc): return self._hooks.__exit__(*exc)
+    @property
+    def step(self)->int: return self._hooks.step
+    def _keep(self, h, name, m, args, kwargs, o):
+        if self.at is not None and h.step not in self.at: return
+        if not self.steps or self.steps[-1] != h.step: self.steps.append(h.step); self.timesteps.append(int(h.timestep))
+        x = h.cond(_as_map(o, h.sample_shape[-2:]).detach())
         self._feats.setdefault(name, []).append(x.to('cpu', torch.float16))
     @property
     def features(self)->dict:

@@ -15,15 +15,16 @@ from .core import SubattrError
 from .models import load_pipeline
 from .images import image_row
 from .blocks import BlockMap, PRESETS
+from .hooks import Hooks
 from .shapesworld import Thing, render, render_many, Oracle, SHAPES, COLORS, TEXTURES, HELD_OUT, ATTRS, is_seen
 
 # %% auto #0
 __all__ = ['FINETUNE_DEFAULTS', 'MIN_RECONSTRUCTION', 'item_key', 'run_items', 'probe_references', 'conflict_things',
-           'probe_oracle', 'top_blocks', 'anchor_presets', 'finetune_item', 'finetune_probe', 'InjectingProcessor',
-           'injecting', 'inject_sample', 'injection_targets', 'injection_probe', 'layer_prompts', 'layer_sets',
-           'layer_prompt_probe', 'switch_sample', 'timestep_probe', 'linear_probe', 'finetune_summary', 'verdict',
-           'plot_finetune', 'plot_linear', 'follow_rates', 'plot_follow', 'plot_injection', 'block_scores', 'demo',
-           'plot_probe_grid']
+           'probe_oracle', 'top_blocks', 'anchor_presets', 'finetune_item', 'finetune_probe', 'injection_points',
+           'injecting', 'ddim_invert', 'inject_sample', 'injection_targets', 'injection_probe', 'layer_prompts',
+           'layer_sets', 'layer_prompt_probe', 'switch_sample', 'timestep_probe', 'linear_probe', 'finetune_summary',
+           'verdict', 'plot_finetune', 'plot_linear', 'follow_rates', 'plot_follow', 'plot_injection', 'block_scores',
+           'demo', 'plot_probe_grid']
 
 # %% ../nbs/14_probe.ipynb #c430c779
 def item_key(item:dict)->str:
@@ -209,65 +210,58 @@ def finetune_probe(model:str='toy', # the base model
     return run_items(items, lambda it: finetune_item(it, model, oracle, pipe, Path(out)/'images'), out, 'finetune', progress)
 
 # %% ../nbs/14_probe.ipynb #33a4499a
-class InjectingProcessor:
-    "Self-attention (SDPA, as AttnProcessor2_0) that records or replaces its projected Q/K/V."
-    def __init__(self, which:str): self.which, self.mode, self.saved = which, 'off', None   # which: 'qk' or 'kv'
-    def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, temb=None, *args, **kwargs):
-        x = hidden_states; shape4 = x.ndim == 4
-        if shape4: b, c, h, w = x.shape; x = x.view(b, c, h * w).transpose(1, 2)
-        if attn.group_norm is not None: x = attn.group_norm(x.transpose(1, 2)).transpose(1, 2)
-        ctx = x if encoder_hidden_states is None else encoder_hidden_states
-        q, k, v = attn.to_q(x), attn.to_k(ctx), attn.to_v(ctx)
-        if self.mode == 'record': self.saved = {'q': q.detach(), 'k': k.detach(), 'v': v.detach()}
-        elif self.mode == 'inject':
-            n = q.shape[0]; rep = lambda t: t.expand(n, *t.shape[1:])
-            if 'q' in self.which: q = rep(self.saved['q'])
-            if 'k' in self.which: k = rep(self.saved['k'])
-            if 'v' in self.which: v = rep(self.saved['v'])
-        B, hd = q.shape[0], q.shape[-1] // attn.heads
-        split = lambda t: t.reshape(B, -1, attn.heads, hd).transpose(1, 2)
-        o = F.scaled_dot_product_attention(split(q), split(k), split(v), attn_mask=None, dropout_p=0.0, is_causal=False)
-        o = o.transpose(1, 2).reshape(B, -1, attn.heads * hd).to(q.dtype)
-        o = attn.to_out[1](attn.to_out[0](o))
-        if shape4: o = o.transpose(-1, -2).reshape(b, c, h, w)
-        if attn.residual_connection: o = o + hidden_states
-        return o / attn.rescale_output_factor
+def injection_points(unet, name:str, kind:str)->list:
+    "The modules whose outputs carry an injection: a ResNet's residual branch (its conv2, not the skip), a self-attention's Q/K or K/V projection."
+    mods = dict(unet.named_modules())
+    if name not in mods: raise SubattrError(f"'{name}' is not a module of this UNet.")
+    m = mods[name]
+    if kind == 'resnet':   # Plug-and-Play: the residual branch is replaced and the skip still carries the sample's own features
+        return [f'{name}.conv2'] if hasattr(m, 'conv1') and hasattr(m, 'conv2') else [name]   # any other module: its output
+    if kind in ('attn-qk', 'attn-kv'):
+        if not hasattr(m, 'to_q') or getattr(m, 'is_cross_attention', False):
+            raise SubattrError(f"'{name}' is not a self-attention layer (attn1); Q/K/V injection needs one.")
+        return [f'{name}.to_{c}' for c in kind.split('-')[1]]
+    raise SubattrError(f"kind must be 'resnet', 'attn-qk' or 'attn-kv'; got '{kind}'.")
 
 @contextmanager
 def injecting(unet, name:str, kind:str):
-    "Install a recorder/injector on module `name` ('resnet': a ResNet's or block's output; 'attn-qk'/'attn-kv': an attn1); restore on exit."
-    mods = dict(unet.named_modules())
-    if name not in mods: raise SubattrError(f"'{name}' is not a module of this UNet.")
-    if kind == 'resnet':
-        state = dict(mode='off', saved=None)
-        def hook(m, i, o):   # any module: a ResNet, or a whole block (a down block's skip outputs are left alone)
-            x = o[0] if isinstance(o, tuple) else o
-            if state['mode'] == 'record': state['saved'] = x.detach()
-            elif state['mode'] == 'inject':
-                y = state['saved'].expand_as(x)
-                return (y, *o[1:]) if isinstance(o, tuple) else y
-        h = mods[name].register_forward_hook(hook)
-        class Ctl:
-            def set(self, mode): state['mode'] = mode
-        try: yield Ctl()
-        finally: h.remove()
-    elif kind in ('attn-qk', 'attn-kv'):
-        procs = unet.attn_processors; key = f'{name}.processor'
-        if key not in procs: raise SubattrError(f"'{name}' is not an attention layer (its processor is not '{key}').")
-        p = InjectingProcessor(kind.split('-')[1])
-        unet.set_attn_processor({k: (p if k == key else v) for k, v in procs.items()})
-        class Ctl:
-            def set(self, mode): p.mode = mode
-        try: yield Ctl()
-        finally: unet.set_attn_processor(procs)
-    else: raise SubattrError(f"kind must be 'resnet', 'attn-qk' or 'attn-kv'; got '{kind}'.")
+    "Record, then inject, the outputs of `injection_points(unet, name, kind)`; the original modules and processors compute everything else."
+    state = dict(mode='off', saved={})
+    def post(h, n, m, args, kwargs, out):
+        x = out[0] if isinstance(out, tuple) else out
+        if state['mode'] == 'record': state['saved'][n] = x.detach()
+        elif state['mode'] == 'inject':
+            y = state['saved'][n].expand_as(x)   # the reference's features, for every image of the batch (both guidance halves)
+            return (y, *out[1:]) if isinstance(out, tuple) else y
+    class Ctl:
+        def set(self, mode): state['mode'] = mode
+    with Hooks(unet, injection_points(unet, name, kind), post=post, guided=False): yield Ctl()
 
 @torch.no_grad()
-def inject_sample(pipe, reference:np.ndarray, prompt:str, name:str|None, kind:str='resnet', fraction:float=.5,
-                  seed:int=0, steps:int=25, guidance:float=4., n:int=1)->list:
-    "Draw `prompt` while one module's features come from the noised reference for the first `fraction` of the steps."
+def ddim_invert(pipe, z0:torch.Tensor, steps:int, res:int)->list:
+    "Deterministic DDIM inversion of a clean latent under the empty prompt: the latents at each of `steps` noise levels, clean first."
+    from diffusers import DDIMInverseScheduler
+    from subattr import conditioning as C
+    inv = DDIMInverseScheduler.from_config(pipe.scheduler.config); inv.set_timesteps(steps)
+    empty, z, out = C.encode(pipe, [''], res), z0, [z0]
+    for t in inv.timesteps:
+        z = inv.step(pipe.unet(z, t, **empty).sample, t, z).prev_sample; out.append(z)
+    return out
+
+@torch.no_grad()
+def inject_sample(pipe, reference:np.ndarray, prompt:str, name:str|None=None, kind:str='resnet', fraction:float=.5,
+                  seed:int=0, steps:int=25, guidance:float=4., n:int=1,
+                  targets=None, # [(module, kind), ...] to inject together (instead of `name`, `kind`)
+                  fractions:dict|None=None, # share of the steps per kind, e.g. {'resnet': .8, 'attn': .5} (PnP); default `fraction`
+                  source:str='noise', # the reference's features from 'noise' (forward noising) or 'inversion' (DDIM inversion, as PnP)
+                 )->list:
+    "Draw `prompt` while chosen modules take the reference's features for the first share of the steps."
     from diffusers import DDIMScheduler
     from subattr.images import load_image, model_resolution
+    from subattr import conditioning as C
+    if source not in ('noise', 'inversion'): raise SubattrError(f"source must be 'noise' or 'inversion'; got '{source}'.")
+    targets = list(targets or ([(name, kind)] if name else []))
+    share = lambda k: (fractions or {}).get('resnet' if k == 'resnet' else 'attn', fraction)
     unet, vae = pipe.unet, pipe.vae; dev = unet.device
     sched = DDIMScheduler.from_config(pipe.scheduler.config); sched.set_timesteps(steps)
     res = model_resolution(pipe); g = torch.Generator().manual_seed(seed)
@@ -276,17 +270,19 @@ def inject_sample(pipe, reference:np.ndarray, prompt:str, name:str|None, kind:st
     shape = (n, unet.config.in_channels, res // pipe.vae_scale_factor, res // pipe.vae_scale_factor)
     z = torch.randn(shape, generator=g).to(dev, unet.dtype) * sched.init_noise_sigma
     eps_ref = torch.randn(z0.shape, generator=g).to(dev, unet.dtype)
-    from subattr import conditioning as C
+    inverted = ddim_invert(pipe, z0, steps, res) if source == 'inversion' and targets else None
     cond = C.guidance_batch(pipe, [prompt] * n, res=res); empty = C.encode(pipe, [''], res)
     with ExitStack() as st:
-        ctl = st.enter_context(injecting(unet, name, kind)) if name else None
+        ctls = [(st.enter_context(injecting(unet, m, k)), k) for m, k in targets]
         for i, t in enumerate(sched.timesteps):
-            on = ctl is not None and i < round(fraction * steps)
-            if on:
-                ctl.set('record'); unet(sched.add_noise(z0, eps_ref, t.reshape(1)), t, **empty)
-                ctl.set('inject')
+            on = [c for c, k in ctls if i < round(share(k) * steps)]
+            if on:   # one pass over the reference at this step records every target's features
+                for c in on: c.set('record')
+                zr = inverted[steps - i] if inverted is not None else C.noised(sched, z0, eps_ref, t)
+                unet(zr, t, **empty)
+                for c in on: c.set('inject')
             out = unet(torch.cat([z, z]), t, **cond).sample
-            if ctl is not None: ctl.set('off')
+            for c, _ in ctls: c.set('off')
             z = sched.step(C.guide(out, guidance), t, z).prev_sample
     img = vae.decode(z / vae.config.scaling_factor).sample
     return pipe.image_processor.postprocess(img, output_type='pil')
@@ -334,16 +330,13 @@ def layer_prompts(pipe, layers:list, embeds:torch.Tensor):
     mods = dict(pipe.unet.named_modules())
     bad = [n for n in layers if n not in mods or not n.endswith('attn2')]
     if bad: raise SubattrError(f"'{bad[0]}' is not a cross-attention (attn2) layer of this UNet.")
-    def hook(m, args, kwargs):
+    def pre(h, n, m, args, kwargs):
         e = kwargs.get('encoder_hidden_states')
         if e is None: return None
-        e = e.clone(); h = e.shape[0] // 2 if pipe.do_classifier_free_guidance else 0
-        e[h:] = embeds.to(e.dtype).expand(e.shape[0] - h, *embeds.shape[1:])
+        e = e.clone(); half = e.shape[0] // 2 if h.guided else 0   # only the conditional half sees the other prompt
+        e[half:] = embeds.to(e.dtype).expand(e.shape[0] - half, *embeds.shape[1:])
         return args, {**kwargs, 'encoder_hidden_states': e}
-    hs = [mods[n].register_forward_pre_hook(hook, with_kwargs=True) for n in layers]
-    try: yield pipe
-    finally:
-        for h in hs: h.remove()
+    with Hooks(pipe, layers, pre=pre): yield pipe
 
 def layer_sets(bm:BlockMap)->dict:
     "Named sets of attn2 layers: each P+ layer alone, each block's, coarse and fine (P+), down, mid and up."
@@ -427,16 +420,11 @@ def timestep_probe(model:str='toy', out='probe-out', taus=(0, .1, .2, .3, .4, .5
 @contextmanager
 def _pooled(unet, names:list, pool:int=2):
     "Collect module outputs average-pooled to pool×pool, flattened, on the CPU."
-    mods, got, hs = dict(unet.named_modules()), {n: [] for n in names}, []
-    def hook(n):
-        def f(m, i, o):
-            x = o[0] if isinstance(o, tuple) else o
-            got[n].append(F.adaptive_avg_pool2d(x.float(), pool).flatten(1).cpu())
-        return f
-    hs = [mods[n].register_forward_hook(hook(n)) for n in names]
-    try: yield got
-    finally:
-        for h in hs: h.remove()
+    got = {n: [] for n in names}
+    def post(h, n, m, args, kwargs, o):
+        x = o[0] if isinstance(o, tuple) else o
+        got[n].append(F.adaptive_avg_pool2d(x.float(), pool).flatten(1).cpu())
+    with Hooks(unet, names, post=post, guided=False): yield got
 
 def _fit_logreg(xtr, ytr, xte, yte, k:int, wd:float=1e-3, iters:int=100)->float:
     "Test accuracy of an L2-regularised multinomial logistic regression (LBFGS, standardised features)."

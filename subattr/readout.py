@@ -326,13 +326,12 @@ def vae_features(pipe)->callable:
     "A feature function from a pipeline's (or an AutoencoderKL's) VAE encoder: the output of every down block."
     vae = getattr(pipe, 'vae', pipe); enc = getattr(vae, 'encoder', None)
     if enc is None or not hasattr(enc, 'down_blocks'): raise SubattrError(f'A {type(pipe).__name__} has no VAE encoder with down blocks to take features from.')
+    from subattr.hooks import Hooks
     @torch.no_grad()
     def feats(x:torch.Tensor)->list:
-        out = []; hs = [blk.register_forward_hook(lambda m, i, o: out.append(o.float())) for blk in enc.down_blocks]
-        try:
+        out = []
+        with Hooks(enc, [f'down_blocks.{i}' for i in range(len(enc.down_blocks))], post=lambda h, n, m, a, k, o: out.append(o.float()), guided=False):
             p = next(vae.parameters()); enc(x.to(p.device, p.dtype) * 2 - 1)
-        finally:
-            for h in hs: h.remove()
         return [o.cpu() for o in out]
     return feats
 

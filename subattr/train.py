@@ -16,6 +16,7 @@ from .core import SubattrError, atomic_text, atomic_write
 from . import conditioning
 from .models import load_pipeline, unet_arch
 from .blocks import BlockMap, train_only
+from .hooks import Hooks
 from .images import load_image, model_resolution, image_row
 
 # %% auto #0
@@ -152,9 +153,9 @@ class PlaceholderToken:
             self.vectors.append(nn.Parameter(v.repeat(n, 1).clone()))
         self._hooks = []
     def parameters(self)->list: return list(self.vectors)
-    def _hook(self, i):
-        def f(module, inputs, out):
-            ids, new = inputs[0], self.ids[i].to(inputs[0].device)
+    def _post(self, i):
+        def f(h, name, module, args, kwargs, out):
+            ids, new = args[0], self.ids[i].to(args[0].device)
             hit = ids[..., None] == new                    # B×L×n
             if not hit.any(): return out
             sub = (hit.to(out.dtype) @ self.vectors[i].to(out.dtype))   # each hit position gets its vector
@@ -162,9 +163,12 @@ class PlaceholderToken:
         return f
     def __enter__(self):
         self._grad = []
-        for i, (_, te) in enumerate(_text_parts(self.pipe)):
-            w = te.get_input_embeddings().weight; self._grad.append((w, w.requires_grad)); w.requires_grad_(False)
-            self._hooks.append(te.get_input_embeddings().register_forward_hook(self._hook(i)))
+        try:
+            for i, (_, te) in enumerate(_text_parts(self.pipe)):
+                emb = te.get_input_embeddings(); w = emb.weight; self._grad.append((w, w.requires_grad)); w.requires_grad_(False)
+                name = next(n for n, m in te.named_modules() if m is emb)
+                self._hooks.append(Hooks(te, [name], post=self._post(i), guided=False).__enter__())
+        except BaseException: self.__exit__(); raise
         return self
     def __exit__(self, *exc):
         for h in self._hooks: h.remove()
