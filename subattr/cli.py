@@ -46,7 +46,7 @@ def _lora_blocks(bm, lora, as_json, depth, plot):
     if plot:
         from subattr.blocks import plot_unet
         import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-        ax = plot_unet(bm, scores={k: v for k, v in norms.items() if bm.by_name[k].depth == 0} or norms, title=f'LoRA norm per block: {lora}',
+        plot_unet(bm, scores={k: v for k, v in norms.items() if bm.by_name[k].depth == 0} or norms, title=f'LoRA norm per block: {lora}',
                        cbar_label='‖ΔW‖ (Frobenius)')
         _write_atomic(plot, lambda p: plt.gcf().savefig(p, format='png', dpi=90, bbox_inches='tight')); plt.close('all')
 

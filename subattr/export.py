@@ -29,7 +29,6 @@ def read_lora(path, # a .safetensors LoRA file, or a concept folder holding one
     if p.is_dir(): p = p/'pytorch_lora_weights.safetensors'
     if not p.is_file(): raise SubattrError(f"'{path}' is not a LoRA file (or a concept folder with pytorch_lora_weights.safetensors).")
     names = {n.replace('.', '_'): n for n in bm.module_names}
-    fix = lambda m: {'to_out': 'to_out.0'}.get(m.rsplit('.', 1)[-1], None)
     out, alphas, meta_alpha = {}, {}, None
     try:
         with safe_open(str(p), 'pt') as f:

@@ -4,79 +4,16 @@
 
 # %% ../nbs/07_generate.ipynb #0015c618
 from __future__ import annotations
-import json, math, re, warnings
+import math, re, warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch
 from safetensors.torch import load_file
 from .core import SubattrError
-from .train import CONCEPT_FILES, fingerprint, token_names, _text_parts
+from .concept import Concept, _text_parts, check_concept, load_concept, token_names
 
 # %% auto #0
-__all__ = ['Concept', 'load_concept', 'check_concept', 'concepts_applied', 'check_prompt_uses', 'check_sampling', 'generate']
-
-# %% ../nbs/07_generate.ipynb #5825964b
-@dataclass
-class Concept:
-    "A finished concept folder: its metadata and the files it holds."
-    path:Path
-    meta:dict
-    @property
-    def token(self)->str: return self.meta['token']
-    @property
-    def files(self)->dict: return {k: self.path/v for k, v in self.meta['files'].items()}
-    def __repr__(self):
-        m = self.meta
-        return f"Concept('{self.path.name}': {m['attribute']} as '{m['token']}', {m['mode']} on {m['selection'] or 'no blocks'}, {m['steps']} steps, {', '.join(m['files'])})"
-
-def _concept_file(p:Path, kind:str, name)->Path:
-    "The file `name` that `subattr.json` lists for `kind`, refused unless it is a .safetensors file directly inside `p`."
-    if kind not in CONCEPT_FILES:
-        raise SubattrError(f"'{p/'subattr.json'}' lists an unknown file kind '{kind}'; a concept holds only {', '.join(CONCEPT_FILES)}.")
-    ok = isinstance(name, str) and name == Path(name).name and name not in ('.', '..') and name.endswith('.safetensors')
-    # a concept folder is untrusted input: no absolute paths, no '../', no pickle formats, no links out of the folder
-    if not ok or (p/name).resolve().parent != p.resolve():
-        raise SubattrError(f"The concept '{p}' lists {name!r} as its {kind} file; only .safetensors file names inside the folder are accepted.")
-    return p/name
-
-def _read_tensors(f:Path)->dict:
-    "A concept file's tensors (safetensors: nothing is unpickled), refused when unreadable or not finite."
-    from safetensors import SafetensorError
-    try: sd = load_file(f)
-    except (SafetensorError, OSError, ValueError) as e:
-        raise SubattrError(f"'{f}' is not a readable safetensors file ({str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}).") from None
-    bad = [k for k, v in sd.items() if v.is_floating_point() and not torch.isfinite(v).all()]
-    if bad: raise SubattrError(f"'{f}' holds NaN or infinite values (in {bad[0]}{f' and {len(bad) - 1} more' if len(bad) > 1 else ''}); retrain the concept.")
-    return sd
-
-def load_concept(path)->Concept:
-    "Read and check a concept folder: its description, that every file it lists is a finite safetensors file inside it."
-    p = Path(path)
-    if not p.is_dir(): raise SubattrError(f"The concept folder '{p}' does not exist.")
-    j = p/'subattr.json'
-    if not j.exists():
-        hint = ' (it holds an unfinished run: resume it with --resume)' if (p/'run.json').exists() else ''
-        raise SubattrError(f"'{p}' is not a concept folder: it has no subattr.json{hint}.")
-    try: meta = json.loads(j.read_text())
-    except (ValueError, UnicodeDecodeError): raise SubattrError(f"'{j}' is not valid JSON.") from None
-    need = ('format', 'token', 'files', 'fingerprint', 'attribute', 'mode')
-    if not isinstance(meta, dict) or not str(meta.get('format', '')).startswith('subattr-concept/') or any(k not in meta for k in need) \
-       or not isinstance(meta['files'], dict) or not isinstance(meta['token'], str) or not isinstance(meta['fingerprint'], dict):
-        raise SubattrError(f"'{j}' is not a subattr concept description.")
-    files = {k: _concept_file(p, k, v) for k, v in meta['files'].items()}
-    missing = [f.name for f in files.values() if not f.is_file()]
-    if missing: raise SubattrError(f"The concept '{p}' is incomplete: {', '.join(missing)} missing.")
-    if ('token' in files) != ('token_init' in files): raise SubattrError(f"The concept '{p}' lists a token without its initialisation (or the reverse).")
-    for f in files.values(): _read_tensors(f)
-    return Concept(p, meta)
-
-def check_concept(c:Concept, pipe):
-    "Refuse a concept trained on another architecture, naming both."
-    fp, mine = c.meta['fingerprint'], fingerprint(pipe)
-    if fp['unet'] != mine['unet'] or fp.get('text_dims') != mine['text_dims']:
-        raise SubattrError(f"The concept '{c.path.name}' was trained on a {fp['arch']} UNet (fingerprint {fp['unet']}, text width "
-                           f"{fp.get('text_dims')}); this model is {mine['arch']} ({mine['unet']}, text width {mine['text_dims']}).")
+__all__ = ['concepts_applied', 'check_prompt_uses', 'check_sampling', 'generate']
 
 # %% ../nbs/07_generate.ipynb #73586ad1
 def _concept_list(concepts)->list:

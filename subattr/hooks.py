@@ -5,7 +5,6 @@
 # %% ../nbs/02a_hooks.ipynb #be78779b
 from __future__ import annotations
 import torch
-from torch import nn
 from .core import SubattrError
 
 # %% auto #0

@@ -5,7 +5,7 @@
 # %% ../nbs/04a_openworld.ipynb #c1ed6683
 from __future__ import annotations
 import colorsys, math, random
-from dataclasses import dataclass, asdict, replace
+from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 from .core import SubattrError

@@ -5,11 +5,10 @@
 # %% ../nbs/04b_similarity.ipynb #7e80ac8e
 from __future__ import annotations
 import colorsys, json, math, random
-from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
 from .core import SubattrError, data_path
-from .openworld import novel_value, render, sample_scene
+from .openworld import render, sample_scene
 
 # %% auto #0
 __all__ = ['SEG_DELTA_E', 'PERIODS', 'ORIENTS', 'ATTRS2', 'THRESHOLDS_FILE', 'BANK_FILE', 'rgb_to_lab', 'segment',

@@ -4,16 +4,15 @@
 
 # %% ../nbs/05a_toy2.ipynb #d8869704
 from __future__ import annotations
-import json, os, random, time
+import json, random, time
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
-from .core import SubattrError, atomic_text, atomic_write
+from .core import atomic_text, atomic_write
 from .models import VOCAB_WORDS, load_clip_tokenizer, n_params, tiny_configs, write_clip_tokenizer
-from .openworld import (HUES, NUMBER_WORDS, POLYGON_NAMES, SHAPE_KINDS, Color, Scene, Shape, Texture, describe,
-                               render_scenes)
-from .toy import CLIP_MEAN, CLIP_STD, _clip_norm, _curve, _text_encoder_from, assemble_toy, save_toy
+from .openworld import NUMBER_WORDS, POLYGON_NAMES, Color, Scene, Shape, Texture, describe, render_scenes
+from .toy import _clip_norm, _curve, _text_encoder_from, assemble_toy, save_toy
 from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel
 from diffusers.optimization import get_scheduler
 from diffusers.training_utils import EMAModel

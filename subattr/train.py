@@ -13,16 +13,16 @@ import torch.nn.functional as F
 from torch import nn
 from safetensors.torch import save_file, load_file
 from .core import SubattrError, atomic_text, atomic_write
+from .concept import CONCEPT_FILES, _text_parts, fingerprint, token_names
 from . import conditioning
-from .models import load_pipeline, unet_arch
+from .models import load_pipeline
 from .blocks import BlockMap, train_only
 from .hooks import Hooks
 from .images import load_image, model_resolution, image_row
 
 # %% auto #0
-__all__ = ['ATTRIBUTES', 'MAX_LORA_RANK', 'MODES', 'CONCEPT_FILES', 'EXTENDABLE', 'TrainConfig', 'fingerprint', 'token_names',
-           'PlaceholderToken', 'complete_checkpoints', 'save_checkpoint', 'load_checkpoint', 'newest_checkpoint',
-           'TrainingStopped', 'restored', 'train', 'tuned']
+__all__ = ['ATTRIBUTES', 'MAX_LORA_RANK', 'MODES', 'EXTENDABLE', 'TrainConfig', 'PlaceholderToken', 'complete_checkpoints',
+           'save_checkpoint', 'load_checkpoint', 'newest_checkpoint', 'TrainingStopped', 'restored', 'train', 'tuned']
 
 # %% ../nbs/06_train.ipynb #017d2d7c
 ATTRIBUTES = ('shape', 'appearance')
@@ -110,27 +110,7 @@ class TrainConfig:
     @property
     def word(self)->str: return self.token if self.trains_token else self.rare_word
 
-# %% ../nbs/06_train.ipynb #4245d24f
-def _text_parts(pipe)->list:
-    "(tokenizer, text encoder) pairs of a pipeline: one for SD 1.x/2.x, two for SDXL."
-    return [(t, e) for t, e in ((getattr(pipe, 'tokenizer', None), getattr(pipe, 'text_encoder', None)),
-                                (getattr(pipe, 'tokenizer_2', None), getattr(pipe, 'text_encoder_2', None))) if t is not None and e is not None]
-
-def fingerprint(pipe)->dict:
-    "Architecture of a pipeline's UNet and text encoders: arch label and a hash of parameter names and shapes."
-    h = hashlib.sha256()
-    for n, p in pipe.unet.named_parameters():
-        if 'lora_' in n or '.base_layer.' in n: n = n.replace('.base_layer', '')   # a LoRA-wrapped UNet is the same architecture
-        if 'lora_' in n: continue
-        h.update(f'{n}:{tuple(p.shape)};'.encode())
-    for _, te in _text_parts(pipe): h.update(f'text:{te.config.hidden_size};'.encode())
-    return dict(arch=unet_arch(pipe.unet.config), unet=h.hexdigest()[:16], text_dims=[te.config.hidden_size for _, te in _text_parts(pipe)])
-
 # %% ../nbs/06_train.ipynb #4b15db81
-def token_names(token:str, n:int)->list:
-    "The tokenizer entries behind a placeholder of `n` vectors (diffusers' multi-vector convention)."
-    return [token] + [f'{token}_{i}' for i in range(1, n)]
-
 class PlaceholderToken:
     "Trainable vectors for a new token in every text encoder of a pipeline."
     def __init__(self, pipe, token:str, init_word:str, n:int=1):
@@ -252,9 +232,6 @@ def newest_checkpoint(out, log=None)->tuple:
     return None, None
 
 # %% ../nbs/06_train.ipynb #6853126a
-CONCEPT_FILES = dict(token='learned_embeds.safetensors', token_init='token_init.safetensors',
-                     lora='pytorch_lora_weights.safetensors', deltas='deltas.safetensors')
-
 def _run_record(cfg:TrainConfig, model:str, fp:dict, image_sha:str)->dict:
     return dict(config=asdict(cfg) | dict(val_prompts=list(cfg.val_prompts)), model=model, fingerprint=fp, image_sha256=image_sha)
 
