@@ -262,7 +262,7 @@ def demo(out:str='subattr-demo', # the report folder (new or empty, or a demo fo
          quick:store_true=False, # a smaller run (2 references, 40 steps, fewer linear-probe images) for a first look
          ):
     "The main job: probe where the toy model keeps shape and appearance; write DIR/report.md."
-    from subattr.probe import demo as _demo
+    from subattr.report import demo as _demo
     kw = dict(references=2, steps=40, n_train=240, n_test=120, timesteps=(200, 700)) if quick else {}
     print(_demo(out, **kw)/'report.md')
 
@@ -295,7 +295,8 @@ def probe_finetune(model:str='toy', # base model
                    width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                   ):
     "Fine-tune probe: which selection keeps the reference's shape or appearance against a conflicting prompt."
-    from subattr.probe import finetune_probe, finetune_summary, probe_references, plot_finetune
+    from subattr.probe import finetune_probe, probe_references
+    from subattr.report import finetune_summary, plot_finetune
     rows = finetune_probe(model, out, select, tuple(mode or ('blocks', 'token+blocks')), probe_references(references, held_out=held_out),
                           tuple(range(seeds)), steps, lr, prompts=prompts, images=images, width=width)
     summ = finetune_summary(rows)
@@ -313,7 +314,8 @@ def probe_inject(model:str='toy', # base model
                  width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                 ):
     "Injection probe: copy the reference's ResNet outputs or self-attention Q/K or K/V into one layer at a time."
-    from subattr.probe import injection_probe, probe_references, plot_injection
+    from subattr.probe import injection_probe, probe_references
+    from subattr.report import plot_injection
     from subattr.models import load_unet
     from subattr.blocks import BlockMap
     rows = injection_probe(model, out, None, probe_references(references, held_out=held_out), tuple(range(seeds)), fraction, prompts, images, width=width)
@@ -328,7 +330,8 @@ def probe_layers(model:str='toy', # base model
                  width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                 ):
     "Per-layer prompt probe (P+): cross-attention layers in a set see prompt A, the rest prompt B."
-    from subattr.probe import layer_prompt_probe, plot_follow
+    from subattr.probe import layer_prompt_probe
+    from subattr.report import plot_follow
     _probe_out(out, 'layers', layer_prompt_probe(model, out, None, pairs, tuple(range(seeds)), images, width=width), lambda r: plot_follow(r, 'set'))
 
 @call_parse
@@ -340,7 +343,8 @@ def probe_timesteps(model:str='toy', # base model
                     width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                    ):
     "Per-timestep prompt probe (ProSpect): prompt A until step fraction tau, then prompt B."
-    from subattr.probe import timestep_probe, plot_follow
+    from subattr.probe import timestep_probe
+    from subattr.report import plot_follow
     _probe_out(out, 'timesteps', timestep_probe(model, out, pairs=pairs, seeds=tuple(range(seeds)), images=images, width=width), lambda r: plot_follow(r, 'tau'))
 
 @call_parse
@@ -352,7 +356,8 @@ def probe_linear(model:str='toy', # base model
                  width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                 ):
     "Linear probes: how well each block's features tell shape, colour and texture, per timestep."
-    from subattr.probe import linear_probe, plot_linear
+    from subattr.probe import linear_probe
+    from subattr.report import plot_linear
     _probe_out(out, 'linear', linear_probe(model, out, n_train, n_test, seed=seed, width=width), plot_linear)
 
 # %% ../nbs/90_cli.ipynb #c8f38be2

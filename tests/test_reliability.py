@@ -164,7 +164,7 @@ def test_resume_falls_back_past_a_corrupt_checkpoint(ref, tmp_path):
     assert (out/'subattr.json').exists()
 
 def test_damaged_probe_item_is_named_and_redone(tmp_path, capsys):
-    from subattr.probe import run_items, item_key
+    from subattr.sweep import run_items, item_key
     items = [dict(a=1), dict(a=2)]
     run_items(items, lambda it: [dict(v=it['a'])], tmp_path, 'toy', progress=False)
     f = tmp_path/'items'/f'toy-{item_key(items[1])}.json'
@@ -265,7 +265,7 @@ def test_attention_with_a_concept(concepts, tmp_path):
     assert r.returncode == 1 and "put its word '<s>'" in r.stderr and not (tmp_path/'att2').exists()
 
 def test_verdict_needs_reconstruction():
-    from subattr.probe import verdict
+    from subattr.report import verdict
     from subattr.readout import Rate
     R = lambda x: Rate(x, max(0, x - .05), min(1, x + .05), 40, 'wilson')
     part = lambda rec, s, c, t: dict(reconstruction=R(rec), shape_from_reference=R(s), color_from_reference=R(c), texture_from_reference=R(t))
