@@ -210,7 +210,7 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
           lr_token:float=5e-3, # learning rate of the token
           lr_blocks:float=None, # learning rate of the blocks (default 1e-4 LoRA, 1e-5 full)
           grad_accum:int=1, # micro-batches per step
-          mixed_precision:Param('accelerate mixed precision', str, choices=['no', 'fp16', 'bf16'])='no',
+          mixed_precision:Param('mixed precision (torch autocast; fp16 with a gradient scaler)', str, choices=['no', 'fp16', 'bf16'])='no',
           grad_checkpointing:store_true=False, # gradient checkpointing in the UNet
           class_prompt:str=None, # prior preservation with images of this prompt from the base model
           val_every:int=0, # validation images every N steps (0: none)

@@ -5,7 +5,7 @@
 # %% ../nbs/06_train.ipynb #4d6e349f
 from __future__ import annotations
 import copy, hashlib, json, math, os, shutil, signal, sys, tempfile, time, warnings
-from contextlib import contextmanager, ExitStack
+from contextlib import contextmanager, ExitStack, nullcontext
 from dataclasses import dataclass, asdict, field, fields, replace
 from pathlib import Path
 import numpy as np, torch
@@ -54,7 +54,7 @@ class TrainConfig:
     lr_blocks:float|None=None # learning rate of the blocks (default 1e-4 for LoRA, 1e-5 for full weights)
     warmup:int=0 # linear warm-up steps
     max_grad_norm:float=1.0 # gradient clipping
-    mixed_precision:str='no' # 'no', 'fp16' or 'bf16' (accelerate)
+    mixed_precision:str='no' # 'no', 'fp16' or 'bf16' (torch autocast)
     grad_checkpointing:bool=False # trade compute for memory in the UNet
     flip:bool|None=None # random horizontal flips of the reference
     crops:int|None=None # extra random crops of the reference (each encoded once)
@@ -427,7 +427,6 @@ def _undo_new_run(out:Path, existed:bool):
 
 def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard):
     "The loop of `train`, after every input has been checked."
-    from accelerate import Accelerator
     from diffusers import DDPMScheduler
     from diffusers.optimization import get_scheduler
     from tqdm.auto import tqdm
@@ -441,12 +440,13 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     if resume or not (out/'run.json').exists():   # a resumed run may have been extended to more steps
         atomic_text(out/'run.json', json.dumps(record, indent=1))
 
-    # accelerate keeps one global state per process; each run sets its own precision and accumulation, so reset it
-    # (the process-group part, which `accelerate launch` sets up, is kept)
-    from accelerate.state import AcceleratorState, GradientState
-    AcceleratorState._reset_state(); GradientState._reset_state()
-    acc = Accelerator(mixed_precision=cfg.mixed_precision, gradient_accumulation_steps=cfg.grad_accum, cpu=device == 'cpu')
-    pipe.to(acc.device)
+    # Mixed precision and gradient accumulation in plain torch (autocast, GradScaler, a micro-batch loop), not
+    # accelerate's Accelerator: it keeps one global state per process, which only a private reset could change
+    # between the runs of one sweep, each with its own precision and accumulation.
+    dev = torch.device(device); pipe.to(dev)
+    amp = {'fp16': torch.float16, 'bf16': torch.bfloat16}.get(cfg.mixed_precision)
+    autocast = (lambda: torch.autocast(dev.type, dtype=amp)) if amp is not None else nullcontext
+    scaler = torch.amp.GradScaler(dev.type, enabled=cfg.mixed_precision == 'fp16')
     unet, vae = pipe.unet, pipe.vae
     for m in [unet, vae] + [te for _, te in _text_parts(pipe)]: m.requires_grad_(False); m.eval()
     gen = torch.Generator().manual_seed(cfg.seed)   # every random draw of the loop comes from here (CPU: same on any device)
@@ -473,9 +473,7 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     if block_params: groups.append(dict(params=list(block_params.values()), lr=cfg.lr_blocks))
     opt = torch.optim.AdamW(groups, weight_decay=0.)
     sched = get_scheduler('constant_with_warmup', opt, num_warmup_steps=cfg.warmup)
-    # The UNet is not wrapped (no DDP): one concept trains in one process, and probe sweeps run one concept per
-    # process; the optimiser goes through accelerate for its accumulation and mixed-precision handling.
-    opt = acc.prepare(opt)
+    # The UNet is not wrapped (no DDP): one concept trains in one process, and probe sweeps run one concept per process.
 
     # work done once: views of the reference and their latents; class images; prompts when the text path is frozen
     view_gen = torch.Generator().manual_seed(cfg.seed + 1)
@@ -484,10 +482,10 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     prompt = cfg.prompt.replace('{}', cfg.word)
     if cfg.class_prompt:
         cmean, cstd = _encode_images(vae, class_imgs)
-        with torch.no_grad(): ccond = _encode(pipe, [cfg.class_prompt], acc.device, res)
+        with torch.no_grad(): ccond = _encode(pipe, [cfg.class_prompt], dev, res)
     fixed_cond = None
     if not token:
-        with torch.no_grad(): fixed_cond = _encode(pipe, [prompt], acc.device, res)
+        with torch.no_grad(): fixed_cond = _encode(pipe, [prompt], dev, res)
     noise_sched = DDPMScheduler.from_config(pipe.scheduler.config)
     T = noise_sched.config.num_train_timesteps
     tw = _timestep_weights(cfg.timesteps, T)
@@ -534,25 +532,24 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
         if token: stack.enter_context(token)
         for step in range(start, cfg.steps):
             total = 0.
-            for _ in range(cfg.grad_accum):
-                with acc.accumulate(unet):
-                    idx = torch.randint(0, len(mean), (cfg.batch_size,), generator=gen)
-                    cond = fixed_cond if fixed_cond is not None else _encode(pipe, [prompt], acc.device, res)
-                    cond = _take(cond, torch.zeros(cfg.batch_size, dtype=torch.long))
-                    parts = [(idx, cond, mean, std, 1.)]
-                    if cfg.class_prompt:   # prior preservation: class images in the same pass
-                        cidx = torch.randint(0, len(cmean), (cfg.batch_size,), generator=gen)
-                        parts.append((cidx, _take(ccond, torch.zeros(cfg.batch_size, dtype=torch.long)), cmean, cstd, cfg.prior_weight))
-                    with acc.autocast(): loss = loss_of(parts)
-                    if not torch.isfinite(loss):
-                        where = f'; the last good checkpoint is {last_ckpt}' if last_ckpt else '; no checkpoint had been written yet'
-                        raise TrainingStopped(f'the loss became {loss.item()} at step {step + 1}: training stopped{where}. '
-                                              'Lower the learning rate or use full precision.', step, last_ckpt)
-                    acc.backward(loss)
-                    if acc.sync_gradients and cfg.max_grad_norm:
-                        acc.clip_grad_norm_([p for g in groups for p in g['params']], cfg.max_grad_norm)
-                    opt.step(); opt.zero_grad(set_to_none=True)
-                    total += loss.item() / cfg.grad_accum
+            for _ in range(cfg.grad_accum):   # micro-batches: their gradients add up, then one optimiser step
+                idx = torch.randint(0, len(mean), (cfg.batch_size,), generator=gen)
+                cond = fixed_cond if fixed_cond is not None else _encode(pipe, [prompt], dev, res)
+                cond = _take(cond, torch.zeros(cfg.batch_size, dtype=torch.long))
+                parts = [(idx, cond, mean, std, 1.)]
+                if cfg.class_prompt:   # prior preservation: class images in the same pass
+                    cidx = torch.randint(0, len(cmean), (cfg.batch_size,), generator=gen)
+                    parts.append((cidx, _take(ccond, torch.zeros(cfg.batch_size, dtype=torch.long)), cmean, cstd, cfg.prior_weight))
+                with autocast(): loss = loss_of(parts)
+                if not torch.isfinite(loss):
+                    where = f'; the last good checkpoint is {last_ckpt}' if last_ckpt else '; no checkpoint had been written yet'
+                    raise TrainingStopped(f'the loss became {loss.item()} at step {step + 1}: training stopped{where}. '
+                                          'Lower the learning rate or use full precision.', step, last_ckpt)
+                scaler.scale(loss / cfg.grad_accum).backward()
+                total += loss.item() / cfg.grad_accum
+            if cfg.max_grad_norm:
+                scaler.unscale_(opt); torch.nn.utils.clip_grad_norm_([p for g in groups for p in g['params']], cfg.max_grad_norm)
+            scaler.step(opt); scaler.update(); opt.zero_grad(set_to_none=True)
             sched.step()
             history.append([step + 1, round(total, 6)])
             bar.update(1); bar.set_postfix(loss=f'{total:.4f}', refresh=False)
