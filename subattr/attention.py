@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_attention.ipynb #28de6cf6
 from __future__ import annotations
-import fnmatch, json, math
+import fnmatch, json
 from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
@@ -87,7 +87,7 @@ def attention_layers(unet, # a UNet2DConditionModel, or a pipeline holding one
 
 # %% ../nbs/08_attention.ipynb #db2e5a7e
 class AttentionStore:
-    "Context manager recording attention maps of chosen layers of a pipeline's UNet; restores its processors on exit."
+    "Context manager recording attention maps of chosen layers of a pipeline's UNet; every hook comes off on exit."
     def __init__(self, pipe, # a diffusers pipeline, or a bare UNet2DConditionModel
                  kind:str='cross', # 'cross', 'self' or 'both'
                  layers=None, # None for all layers of `kind`, a block-map spec, or a list of names/globs
@@ -146,7 +146,9 @@ class AttentionStore:
         p = (q.float() @ k.float().transpose(-1, -2) * attn.scale).softmax(-1)   # b × heads × N × M
         if self.heads == 'mean': p = p.mean(1)
         N, (H, W) = p.shape[-2], self._hw
-        f = math.isqrt(H * W // N); r = (H // f, W // f)
+        r = (H, W)
+        while r[0] * r[1] > N: r = (-(-r[0] // 2), -(-r[1] // 2))   # each level halves the side, rounding up (65 → 33 → 17)
+        if r[0] * r[1] != N: raise SubattrError(f"'{name}' has {N} query positions, which no level of a {H}×{W} latent gives.")
         p = p.reshape(*p.shape[:-2], *r, p.shape[-1])
         if self.steps == 'all': self._all.setdefault(name, []).append(p.to('cpu', torch.float16)); return
         m = self._mean.get(name)

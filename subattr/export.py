@@ -17,13 +17,13 @@ __all__ = ['read_lora', 'lora_norms', 'block_norms', 'to_kohya', 'select_lora', 
 
 # %% ../nbs/15_export.ipynb #0a02962e
 _PEFT = re.compile(r'^(?:unet\.|base_model\.model\.)?(?P<m>.+?)\.lora_(?P<ab>[AB])(?:\.[^.]+)?\.weight$')
-_OLD = re.compile(r'^(?:unet\.)?(?P<m>.+?)(?:\.processor)?(?:_lora|\.lora)\.(?P<ab>down|up)\.weight$')
+_OLD = re.compile(r'^(?:unet\.)?(?P<m>.+?)(?:\.processor\.(?P<p>to_q|to_k|to_v|to_out)_lora|\.lora)\.(?P<ab>down|up)\.weight$')
 _KOHYA = re.compile(r'^lora_unet_(?P<m>.+?)\.lora_(?P<ab>down|up)\.weight$')
 
 def read_lora(path, # a .safetensors LoRA file, or a concept folder holding one
               unet, # the UNet it belongs to (a pipeline, UNet or `BlockMap`), for module names
              )->dict:
-    "UNet module -> {'down': r×in tensor, 'up': out×r tensor, 'scale': alpha/rank} from a peft, diffusers or kohya LoRA file."
+    "UNet module -> {'down': r×in tensor, 'up': out×r tensor, 'scale': alpha/rank} from a peft, diffusers or kohya (diffusers-named, SD 1.x/2.x) LoRA file."
     bm = unet if isinstance(unet, BlockMap) else BlockMap(getattr(unet, 'unet', unet))
     p = Path(path)
     if p.is_dir(): p = p/'pytorch_lora_weights.safetensors'
@@ -37,11 +37,11 @@ def read_lora(path, # a .safetensors LoRA file, or a concept folder holding one
                 md = json.loads(meta['lora_adapter_metadata']); meta_alpha = md.get('unet.lora_alpha', md.get('lora_alpha'))
             for k in f.keys():
                 if k.endswith('.alpha'): alphas[k[:-len('.alpha')]] = float(f.get_tensor(k)); continue
-                if not (k.startswith('lora_unet_') or k.startswith('unet.') or k.startswith('base_model.') or '.lora' in k): continue
+                if not (k.startswith(('lora_unet_', 'unet.', 'base_model.')) or '.lora' in k or '_lora.' in k): continue
                 if k.startswith(('lora_te', 'text_encoder')): continue   # text-encoder parts are not the UNet's
                 m = _KOHYA.match(k) or _PEFT.match(k) or _OLD.match(k)
                 if not m: raise SubattrError(f"'{p.name}' holds a key subattr cannot read as a LoRA weight: '{k}'.")
-                mod = m['m']
+                mod = m['m'] if not m.groupdict().get('p') else f"{m['m']}.{m['p']}"   # …attn1.processor.to_q_lora → …attn1.to_q
                 if k.startswith('lora_unet_'):
                     if mod not in names: raise SubattrError(f"'{p.name}' names a module this UNet does not have: '{mod}'.")
                     mod = names[mod]

@@ -28,6 +28,7 @@ class Hooks:
         self.modules = {n: mods[n] for n in self.names}
         self.step, self.timestep, self.sample_shape, self._handles = -1, None, None, []
     def __enter__(self):
+        self.step, self.timestep = -1, None   # a fresh count on every entry
         try:
             self._handles.append(self.model.register_forward_pre_hook(self._count, with_kwargs=True))
             for n, m in self.modules.items():

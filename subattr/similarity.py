@@ -25,11 +25,12 @@ def rgb_to_lab(rgb:np.ndarray)->np.ndarray:
     return np.stack([116*f[..., 1] - 16, 500*(f[..., 0] - f[..., 1]), 200*(f[..., 1] - f[..., 2])], -1)
 
 def _images(images)->np.ndarray:
-    "N×H×W×3 floats in [0, 1] from a uint8 array, one image, or a list of images/paths."
+    "N×64×64×3 floats in [0, 1] from a uint8 array, one image, or a list of images/paths (every measure and threshold is for 64 px)."
+    from subattr.images import load_image
     if isinstance(images, np.ndarray):
         a = images[None] if images.ndim == 3 else images
-        return a.astype(np.float64) / (255 if a.dtype == np.uint8 else 1)
-    from subattr.images import load_image
+        if a.shape[1:3] == (64, 64): return a.astype(np.float64) / (255 if a.dtype == np.uint8 else 1)
+        images = [(x * (255 if a.dtype != np.uint8 else 1)).astype(np.uint8) for x in a]
     return np.stack([np.asarray(load_image(im, size=64).image, np.float64) / 255 for im in images])
 
 SEG_DELTA_E = 12. # a pixel is object if it is this far (ΔE) from the fitted background

@@ -405,7 +405,13 @@ def train(model, # a loaded pipeline (restored on exit), or 'tiny', 'toy', a loc
         for tok, _ in _text_parts(pipe):
             if any(t in tok.get_vocab() for t in token_names(cfg.token, cfg.n_vectors)):
                 raise SubattrError(f"The token '{cfg.token}' is already a word of this model's tokenizer; choose a new one, e.g. '<{cfg.token.strip('<>')}1>'.")
+    if cfg.trains_blocks and cfg.lora_rank and getattr(pipe.unet, 'peft_config', None):
+        raise SubattrError('This pipeline already has LoRA adapters loaded; train a LoRA on one without them (`pipe.unload_lora_weights()`).')
     if cfg.trains_blocks and cfg.lora_rank: _check_rank(pipe.unet, _lora_targets(bm, sel, cfg.lora_targets), cfg.lora_rank)
+    low = {p.dtype for n, p in pipe.unet.named_parameters() if cfg.trains_blocks and n in sel.params} | ({_text_parts(pipe)[0][1].dtype} if cfg.trains_token else set())
+    if low - {torch.float32}:
+        raise SubattrError(f'The weights to train are {sorted(str(d) for d in low - {torch.float32})[0]}; load the pipeline in float32 to train '
+                           '(half precision for speed comes from --mixed-precision).')
     _check_prompt_fits(pipe, cfg)
     image_sha = hashlib.sha256(ref.tensor.numpy().tobytes()).hexdigest()[:16]
     record = _run_record(cfg, name, fingerprint(pipe), image_sha)
@@ -439,6 +445,7 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     out.mkdir(parents=True, exist_ok=True)
     if resume or not (out/'run.json').exists():   # a resumed run may have been extended to more steps
         atomic_text(out/'run.json', json.dumps(record, indent=1))
+        (out/'subattr.json').unlink(missing_ok=True)   # an extended concept is unfinished until it is rewritten
 
     # Mixed precision and gradient accumulation in plain torch (autocast, GradScaler, a micro-batch loop), not
     # accelerate's Accelerator: it keeps one global state per process, which only a private reset could change

@@ -89,3 +89,11 @@ def test_word_maps_take_cross_attention_by_kind():
     assert lookalikes, 'the toy should have self-attention maps with as many keys as the prompt has tokens'
     maps = word_maps(store, 'circle')
     assert maps and all(n.endswith('attn2') for n in maps) and not set(lookalikes) & set(maps)
+
+@pytest.mark.parametrize('size', [40, 56, 72])
+def test_maps_at_odd_latent_sides(size):
+    "A latent side that halves with rounding up (5 → 3 → 2) still gives each layer its map."
+    tiny = load_pipeline('tiny', progress=False)
+    store, img = record(tiny, 'a red circle', steps=1, size=size)
+    sides = {m.shape[1:3] for m in store.maps.values()}
+    assert img.shape[1] == size and (size // 8, size // 8) in sides and all(h == w for h, w in sides)

@@ -1,5 +1,5 @@
 "`subattr export` and `subattr blocks --lora`: kohya files that diffusers reads back, LoRA halves, merged UNets, and their refusals."
-import json
+import json, re
 import numpy as np, pytest, torch
 from conftest import run
 
@@ -79,3 +79,18 @@ def test_export_refusals(lora_concept, tmp_path):
         r = run(*args)
         assert r.returncode == 1 and msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
     assert not (tmp_path/'o.safetensors').exists() and not (tmp_path/'p.png').exists()
+
+def test_reads_diffusers_older_processor_keys(lora_concept, tmp_path):
+    "`…attn1.processor.to_q_lora.down.weight` (diffusers' older spelling) reads as the same LoRA."
+    from safetensors.torch import load_file, save_file
+    from subattr.export import read_lora
+    from subattr.models import load_unet
+    sd = load_file(str(lora_concept/'pytorch_lora_weights.safetensors'))
+    old = {}
+    for k, v in sd.items():
+        m = re.match(r'unet\.(.+\.attn[12])\.(to_q|to_k|to_v|to_out)(?:\.0)?\.lora_([AB])\.weight$', k)
+        old[f"unet.{m[1]}.processor.{m[2]}_lora.{'down' if m[3] == 'A' else 'up'}.weight" if m else k] = v
+    save_file(old, str(tmp_path/'old.safetensors'))
+    unet = load_unet('tiny')
+    a, b = read_lora(lora_concept, unet), read_lora(tmp_path/'old.safetensors', unet)
+    assert set(a) == set(b) and all(torch.equal(a[k]['up'], b[k]['up']) for k in a)

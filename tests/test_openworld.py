@@ -74,3 +74,12 @@ def test_compare_json_writes_no_object_as_null(tmp_path):
     assert r.returncode == 0 and 'Infinity' not in r.stdout
     assert json.loads(r.stdout)[0]['shape'] == {'distance': None, 'same': False}
     assert 'no object found' in run('world', 'compare', tmp_path/'a.png', tmp_path/'blank.png').stdout
+
+def test_compare_measures_every_input_at_64_px():
+    "Arrays of another size are measured at 64 px, as paths and PIL images are, so the calibrated thresholds hold."
+    from PIL import Image as PILImage
+    from subattr.similarity import compare
+    s = sample_scene(random.Random(8)); small = render(s)
+    big = np.asarray(PILImage.fromarray(small).resize((128, 128), PILImage.NEAREST))
+    r = compare(small[None], big[None])[0]
+    assert all(v['same'] for v in r.values()), r

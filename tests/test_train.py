@@ -161,3 +161,19 @@ def test_resume_extends_a_finished_run_to_more_steps(tmp_path, ref):
     assert json.loads((b/'run.json').read_text())['config']['steps'] == 6
     with pytest.raises(SubattrError, match='not fewer'): train('tiny', ref, tmp_path/'b', steps=2, resume=True, **kw)
     with pytest.raises(SubattrError, match='lr_blocks differ'): train('tiny', ref, tmp_path/'b', steps=8, resume=True, **{**kw, 'lr_blocks': 1e-2})
+
+def test_train_on_a_pipeline_refuses_what_it_cannot_restore(ref, tmp_path):
+    "A LoRA run on a pipeline that already holds adapters, or weights that are not float32, are refused before anything changes."
+    import torch
+    from subattr.core import SubattrError
+    from subattr.models import load_pipeline
+    from subattr.train import train
+    p = load_pipeline('tiny', progress=False)
+    c = train(p, ref, tmp_path/'a', attribute='appearance', mode='blocks', lora_rank=2, steps=1, progress=False)
+    p.load_lora_weights(str(c))
+    with pytest.raises(SubattrError, match='already has LoRA adapters'):
+        train(p, ref, tmp_path/'b', attribute='appearance', mode='blocks', lora_rank=2, steps=1, progress=False)
+    half = load_pipeline('tiny', progress=False).to(torch.bfloat16)
+    with pytest.raises(SubattrError, match='load the pipeline in float32'):
+        train(half, ref, tmp_path/'c', attribute='appearance', steps=1, progress=False)
+    assert not (tmp_path/'b').exists() and not (tmp_path/'c').exists()
