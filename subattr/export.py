@@ -115,16 +115,9 @@ def merged_unet(pipe, # the base pipeline the concept was trained on
                 out, # the UNet folder to write
                 scale:float=1.):
     "Save `pipe`'s UNet with the concept's deltas added (the pipeline itself is left as it was)."
-    from subattr.generate import load_concept, _checked_deltas
+    from subattr.generate import concepts_applied, load_concept
     c = load_concept(concept)
     if 'deltas' not in c.files: raise SubattrError(f"'{c.path}' holds no full-weight deltas (it was trained with {c.meta['mode']}{' and LoRA' if 'lora' in c.files else ''}); export its LoRA with --format kohya instead.")
-    params = dict(pipe.unet.named_parameters()); deltas = _checked_deltas(c, params)
-    saved = {n: p.detach().clone() for n, (p, _) in deltas.items()}
-    try:
-        with torch.no_grad():
-            for n, (p, d) in deltas.items(): p.add_((scale * d).to(p.dtype).to(p.device))
+    with concepts_applied(pipe, [c], [scale]):   # the deltas added as for drawing (checked first), taken off again after
         pipe.unet.save_pretrained(str(out), safe_serialization=True)
-    finally:
-        with torch.no_grad():
-            for n, p in saved.items(): params[n].copy_(p)
     return Path(out)

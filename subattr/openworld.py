@@ -4,12 +4,12 @@
 
 # %% ../nbs/04a_openworld.ipynb #c1ed6683
 from __future__ import annotations
-import colorsys, math, random
+import math, random
 from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 from .core import SubattrError
-from .shapesworld import HELD_OUT_PAIRS
+from .shapesworld import HELD_OUT_PAIRS, _rgb, render_seeded
 
 # %% auto #0
 __all__ = ['SHAPE_KINDS', 'POLYGON_NAMES', 'NUMBER_WORDS', 'HUES', 'SAT_RANGE', 'VAL_RANGE', 'TEXTURE_KINDS', 'PERIOD_RANGE',
@@ -112,7 +112,7 @@ SAT_RANGE, VAL_RANGE = (.3, 1.), (.45, 1.)   # the family's saturation and value
 class Color:
     "A member of the colour family (HSV, hue in degrees)."
     hue:float; sat:float=.85; val:float=.9
-    def rgb(self)->np.ndarray: return np.array(colorsys.hsv_to_rgb((self.hue % 360) / 360, self.sat, self.val))
+    def rgb(self)->np.ndarray: return _rgb(self.hue, self.sat, self.val)
 
 def _hue_gap(a, b): return abs((a - b + 180) % 360 - 180)
 
@@ -313,16 +313,6 @@ def render(s:Scene, size:int=64)->np.ndarray:
     img = img.reshape(size, _SS, size, _SS, 3).mean((1, 3))
     return np.round(np.clip(img, 0, 1) * 255).astype(np.uint8)
 
-def _render_chunk(args):
-    seed, n, novel, split = args
-    rng = random.Random(seed); ss = [sample_scene(rng, novel=novel, split=split) for _ in range(n)]
-    return np.stack([render(s) for s in ss]), ss
-
 def render_scenes(n:int, seed:int=0, novel:str|None=None, split:str='seen', workers:int=1, chunk:int=256)->tuple:
     "`n` random images (N×64×64×3 uint8) and their `Scene`s; the same seed gives the same images for any `workers`."
-    jobs = [(seed * 1_000_003 + i, min(chunk, n - i*chunk), novel, split) for i in range(math.ceil(n / chunk))]
-    if workers > 1:
-        import multiprocessing as mp
-        with mp.get_context('fork').Pool(workers) as pool: parts = pool.map(_render_chunk, jobs)
-    else: parts = list(map(_render_chunk, jobs))
-    return np.concatenate([p[0] for p in parts]), [s for p in parts for s in p[1]]
+    return render_seeded(sample_scene, render, n, seed, workers, chunk, novel=novel, split=split)

@@ -15,8 +15,8 @@ from .core import SubattrError, data_path, seeded
 
 # %% auto #0
 __all__ = ['SHAPES', 'COLORS', 'TEXTURES', 'ATTRS', 'HELD_OUT', 'HELD_OUT_PAIRS', 'ORACLE_FILE', 'Thing', 'render',
-           'sample_thing', 'is_seen', 'captions_split', 'caption', 'render_many', 'degrade', 'OracleNet',
-           'train_oracle', 'Oracle', 'oracle_accuracy']
+           'sample_thing', 'is_seen', 'captions_split', 'caption', 'render_seeded', 'render_many', 'degrade',
+           'OracleNet', 'train_oracle', 'Oracle', 'oracle_accuracy']
 
 # %% ../nbs/04_shapesworld.ipynb #fa53fcb4
 SHAPES = ('circle', 'square', 'triangle', 'star', 'hexagon', 'cross', 'crescent', 'diamond', 'ring', 'pentagon', 'heart', 'arrow')
@@ -148,18 +148,24 @@ def caption(t, rng:random.Random|None=None)->str:
 
 # %% ../nbs/04_shapesworld.ipynb #2b15c293
 def _render_chunk(args):
-    seed, n, split, kw = args
-    rng = random.Random(seed); ts = [sample_thing(rng, split=split, **kw) for _ in range(n)]
-    return np.stack([render(t) for t in ts]), ts
+    sample, paint, seed, n, kw = args
+    rng = random.Random(seed); recs = [sample(rng, **kw) for _ in range(n)]
+    return np.stack([paint(r) for r in recs]), recs
 
-def render_many(n:int, seed:int=0, split:str='all', workers:int=1, chunk:int=256, **fixed)->tuple:
-    "`n` random images (N×64×64×3 uint8) and their `Thing` records; `fixed` pins attributes (shape=..., ...)."
-    jobs = [(seed * 1_000_003 + i, min(chunk, n - i*chunk), split, fixed) for i in range(math.ceil(n / chunk))]
+def render_seeded(sample, # sample(rng, **kw) -> a ground-truth record (module-level, so worker processes can use it)
+                  paint, # paint(record) -> H×W×3 uint8
+                  n:int, seed:int=0, workers:int=1, chunk:int=256, **kw)->tuple:
+    "`n` images and their records, drawn in seeded chunks (each chunk its own generator), on `workers` processes."
+    jobs = [(sample, paint, seed * 1_000_003 + i, min(chunk, n - i*chunk), kw) for i in range(math.ceil(n / chunk))]
     if workers > 1:
         import multiprocessing as mp
         with mp.get_context('fork').Pool(workers) as pool: parts = pool.map(_render_chunk, jobs)
     else: parts = list(map(_render_chunk, jobs))
-    return np.concatenate([p[0] for p in parts]), [t for p in parts for t in p[1]]
+    return np.concatenate([p[0] for p in parts]), [r for p in parts for r in p[1]]
+
+def render_many(n:int, seed:int=0, split:str='all', workers:int=1, chunk:int=256, **fixed)->tuple:
+    "`n` random images (N×64×64×3 uint8) and their `Thing` records; `fixed` pins attributes (shape=..., ...)."
+    return render_seeded(sample_thing, render, n, seed, workers, chunk, split=split, **fixed)
 
 # %% ../nbs/04_shapesworld.ipynb #21fcd41a
 def degrade(x:torch.Tensor, # N×3×H×W in [0, 1]

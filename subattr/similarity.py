@@ -182,13 +182,8 @@ def pair_images(pairs, seed:int=0, blur:float=.8, noise:float=.015)->tuple:
 # %% ../nbs/04b_similarity.ipynb #608dc364
 def roc_auc(dist:np.ndarray, same:np.ndarray)->float:
     "Probability that a same pair is closer than a different pair (ties count half): the ROC AUC of −distance."
-    d = np.where(np.isinf(dist), 1e9, dist); pos, neg = d[same], d[~same]
-    order = np.argsort(np.r_[pos, neg], kind='mergesort'); ranks = np.empty(len(order)); ranks[order] = np.arange(1, len(order) + 1)
-    allv = np.r_[pos, neg]
-    for v in np.unique(allv):   # average ranks of ties
-        t = allv == v
-        if t.sum() > 1: ranks[t] = ranks[t].mean()
-    return float(1 - (ranks[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+    from subattr.readout import auc
+    return auc(-dist[same], -dist[~same])
 
 def rates(dist:np.ndarray, same:np.ndarray, threshold:float)->dict:
     "False-positive rate (different pairs judged same) and false-negative rate (same pairs judged different)."
