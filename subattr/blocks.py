@@ -4,16 +4,16 @@
 
 # %% ../nbs/02_blocks.ipynb #78ceb71a
 from __future__ import annotations
-import difflib, fnmatch, re
+import difflib, fnmatch, functools, gzip, json, re
 from contextlib import contextmanager
+from pathlib import Path
 from dataclasses import dataclass, asdict
-import torch
-from torch import nn
-from .core import SubattrError
-from .models import unet_layout, unet_arch
+from .core import SubattrError, data_path
+from .checks import unet_layout, unet_arch   # no torch at import: selections are checked before it loads
 
 # %% auto #0
-__all__ = ['KINDS', 'PROJECTIONS', 'PRESETS', 'Block', 'Preset', 'Selection', 'BlockMap', 'select', 'presets_table', 'train_only',
+__all__ = ['KINDS', 'PROJECTIONS', 'PRESETS', 'BLOCKMAPS_FILE', 'Block', 'Preset', 'Selection', 'BlockMap', 'select',
+           'presets_table', 'structure_key', 'write_block_maps', 'known_map', 'check_selection', 'train_only',
            'trainable_params', 'block_records', 'block_table', 'plot_unet', 'plot_presets']
 
 # %% ../nbs/02_blocks.ipynb #86d5678e
@@ -33,6 +33,7 @@ class Block:
 
 # %% ../nbs/02_blocks.ipynb #64210c9f
 def _channels(m:nn.Module)->int:
+    from torch import nn
     for a in ('out_channels', 'in_channels', 'dim', 'query_dim', 'channels', 'num_channels'):
         v = getattr(m, a, None)
         if isinstance(v, int): return v
@@ -168,15 +169,17 @@ class Selection:
 class BlockMap:
     "The block registry of a `UNet2DConditionModel` (or a pipeline holding one)."
     def __init__(self, unet):
+        from torch import nn
         unet = getattr(unet, 'unet', unet)
-        self.unet, self.config = unet, unet.config
-        self.layout, self.arch = unet_layout(unet.config), unet_arch(unet.config)
+        self.unet = unet
+        self._index(unet.config, _walk_unet(unet), {n: p.numel() for n, p in unet.named_parameters()},
+                    [n for n, m in unet.named_modules() if not isinstance(m, (nn.ModuleList, nn.ModuleDict))])  # containers are not blocks
+    def _index(self, config, rows:list, numels:dict, module_names:list):
+        self.config, self.rows, self.numels, self.module_names = config, rows, numels, module_names
+        self.layout, self.arch = unet_layout(config), unet_arch(config)
         self.label = f'{self.arch} UNet' if self.arch != self.layout else f'UNet with the {self.layout} layout'
-        self.rows = _walk_unet(unet)
         self.by_name = {r.name: r for r in self.rows}
         self._order = {r.name: i for i, r in enumerate(self.rows)}
-        self.numels = {n: p.numel() for n, p in unet.named_parameters()}
-        self.module_names = [n for n, m in unet.named_modules() if not isinstance(m, (nn.ModuleList, nn.ModuleDict))]  # containers are not blocks
         self._modset = set(self.module_names[1:])
         self._ldm = {}
         for r in self.rows:   # 'input_blocks.4' = its ResNet and attention; 'input_blocks.4.1' = the attention
@@ -273,12 +276,72 @@ def presets_table()->str:
         lines.append(f"| `{k}` | {p.source} | {p.doc} | {cell('sd')} | {cell('sdxl')} |")
     return '\n'.join(lines)
 
+# %% ../nbs/02_blocks.ipynb #beac7dd8
+BLOCKMAPS_FILE = 'blockmaps.json.gz'
+_SIZE_KEYS = ('block_out_channels', 'cross_attention_dim', 'norm_num_groups', 'attention_head_dim', 'num_attention_heads',
+              'addition_time_embed_dim', 'projection_class_embeddings_input_dim')
+
+def structure_key(cfg:dict, defaults:dict)->str:
+    "A UNet config without its channel counts and bookkeeping, with diffusers' defaults filled in: equal keys, equal names."
+    full = {**defaults, **dict(cfg)}
+    return json.dumps({k: full[k] for k in sorted(full) if k not in _SIZE_KEYS and not k.startswith('_')}, default=str)
+
+def _record(bm:BlockMap)->dict:
+    "A map as plain data: what `BlockMap.from_record` rebuilds without torch."
+    rec = dict(config={k: v for k, v in dict(bm.config).items() if not k.startswith('_')}, rows=[asdict(r) for r in bm.rows], numels=bm.numels, module_names=bm.module_names)
+    return json.loads(json.dumps(rec, default=str))   # as JSON holds it (tuples become lists)
+
+def _from_record(rec:dict)->BlockMap:
+    bm = BlockMap.__new__(BlockMap); bm.unet = None
+    bm._index(rec['config'], [Block(**r) for r in rec['rows']], rec['numels'], rec['module_names'])
+    return bm
+
+BlockMap.record, BlockMap.from_record = _record, staticmethod(_from_record)
+
+def write_block_maps(path=None)->Path:
+    "Record the map of every built-in model (built on the meta device) into the package's `blockmaps.json.gz`."
+    import inspect
+    from diffusers import UNet2DConditionModel
+    from subattr.checks import BUILTINS
+    from subattr.core import atomic_write
+    from subattr.models import load_unet
+    sig = inspect.signature(UNet2DConditionModel.__init__).parameters.values()
+    defaults = {p.name: p.default for p in sig if p.default is not inspect.Parameter.empty and p.name != 'self'}
+    maps, names = {}, {}
+    for m in BUILTINS:
+        bm = BlockMap(load_unet(m)); names[m] = structure_key(bm.config, defaults); maps[names[m]] = bm.record()
+    data = json.dumps(dict(defaults=defaults, names=names, maps=maps), default=str).encode()
+    path = Path(path or data_path(BLOCKMAPS_FILE))
+    atomic_write(path, lambda p: Path(p).write_bytes(gzip.compress(data, mtime=0)))   # mtime 0: the same bytes each time
+    return path
+
+# %% ../nbs/02_blocks.ipynb #82b8462a
+@functools.cache
+def _block_maps()->dict: return json.loads(gzip.decompress(data_path(BLOCKMAPS_FILE).read_bytes()))
+
+def known_map(model)->BlockMap|None:
+    "The map of a built-in name, or of a folder whose UNet has a built-in's structure, from the shipped data (no torch)."
+    d, m = _block_maps(), str(model)
+    key = d['names'].get(m)
+    if key is None and (Path(m)/'unet'/'config.json').is_file():
+        try: key = structure_key(json.loads((Path(m)/'unet'/'config.json').read_text()), d['defaults'])
+        except ValueError: return None   # the loader names the broken file
+    rec = d['maps'].get(key)
+    return None if rec is None else BlockMap.from_record(rec)
+
+def check_selection(model, spec:str|None):
+    "Refuse a spec that selects nothing on `model` (one sentence), before torch loads, when the model's map is known."
+    if spec is None: return
+    bm = known_map(model)
+    if bm is not None: bm.select(spec)
+
 # %% ../nbs/02_blocks.ipynb #700be694
 @contextmanager
 def train_only(model:nn.Module, # a UNet or a pipeline (its UNet, text encoder(s) and VAE are all handled)
                sel:Selection, # the UNet parameters that stay trainable
               ):
     "Inside the block only `sel`'s parameters require grad; every flag is restored on exit."
+    from torch import nn
     mods = [m for m in (getattr(model, k, None) for k in ('unet', 'text_encoder', 'text_encoder_2', 'vae')) if isinstance(m, nn.Module)] \
            if not isinstance(model, nn.Module) else [model]
     saved = [(p, p.requires_grad) for m in mods for p in m.parameters()]
@@ -293,6 +356,7 @@ def train_only(model:nn.Module, # a UNet or a pipeline (its UNet, text encoder(s
 
 def trainable_params(model)->int:
     "Number of parameters that require grad in `model` (a module or a pipeline)."
+    from torch import nn
     mods = [model] if isinstance(model, nn.Module) else [getattr(model, k) for k in ('unet', 'text_encoder', 'text_encoder_2', 'vae') if isinstance(getattr(model, k, None), nn.Module)]
     return sum(p.numel() for m in mods for p in m.parameters() if p.requires_grad)
 

@@ -5,13 +5,15 @@
 # %% ../nbs/90_cli.ipynb #a3a542a6
 from __future__ import annotations
 import json as _json, os, sys   # `json` is also a CLI flag's name
+from pathlib import Path
 from fastcore.script import call_parse, anno_parser, Param, store_true
-from .core import SubattrError
+from .core import SubattrError, atomic_write as _write_atomic   # the one writer: a temporary file, renamed into place
+from .checks import check_model, check_width, check_counts, check_sampling, check_new_folder
 from .shapesworld import SHAPES as _SHAPES, COLORS as _COLORS, TEXTURES as _TEXTURES   # listed in --help
 
 # %% auto #0
 __all__ = ['COMMANDS', 'blocks', 'export', 'world_render', 'world_read', 'world_eval', 'world_compare', 'train', 'generate',
-           'demo', 'probe_finetune', 'probe_inject', 'probe_layers', 'probe_timesteps', 'probe_linear',
+           'demo', 'probe_finetune', 'probe_inject', 'probe_layers', 'probe_timesteps', 'probe_linear', 'attention',
            'default_threads', 'main']
 
 # %% ../nbs/90_cli.ipynb #a7f0aafa
@@ -25,12 +27,19 @@ def blocks(model:str, # 'tiny', 'sd15-random', 'sd21-random', 'sdxl-random', a l
            plot:str=None, # with --lora: also draw the norms on the UNet diagram into this PNG
           ):
     "Show the block map of a model's UNet (diffusers name, kind, resolution, channels, parameters, P+ index, LDM name)."
-    from subattr.models import load_unet
-    from subattr.blocks import BlockMap, block_records, block_table
-    bm = BlockMap(load_unet(model, width=width))
+    from subattr.checks import BUILTINS
+    from subattr.blocks import known_map, block_records, block_table
+    check_model(model, weights=False); check_width(width)
+    if plot is not None and lora is None: raise SubattrError('--plot draws a LoRA\'s norms; give --lora FILE with it.')
+    if lora is not None and not Path(lora).exists(): raise SubattrError(f"'{lora}' does not exist.")
+    bm = known_map(model) if model in BUILTINS and width == 1 else None   # the shipped map: no torch needed at all
+    sel = bm.select(select) if bm is not None and select is not None else None
+    if bm is None or lora is not None:
+        from subattr.models import load_unet
+        from subattr.blocks import BlockMap
+        bm = BlockMap(load_unet(model, width=width))
     if lora is not None: return _lora_blocks(bm, lora, json, depth, plot)
-    if plot is not None: raise SubattrError('--plot draws a LoRA\'s norms; give --lora FILE with it.')
-    sel = bm.select(select) if select is not None else None
+    if select is not None and sel is None: sel = bm.select(select)
     if json: print(_json.dumps(block_records(bm, sel), indent=1))
     else: print(block_table(bm, sel, max_depth=depth))
 
@@ -60,13 +69,16 @@ def export(src:Param('a concept folder, or a LoRA file (peft, diffusers or kohya
            width:float=1.0, # channel multiplier for the *-random architectures
           ):
     "Write a concept's LoRA in kohya or peft keys (optionally only the part inside a selection), or its full-weight deltas as a merged UNet folder."
-    from pathlib import Path
+    from subattr.blocks import check_selection
+    check_width(width)
     p = Path(src)
     if not p.exists(): raise SubattrError(f"'{src}' does not exist.")
     if model is None:
         meta = p/'subattr.json'
         if not (p.is_dir() and meta.exists()): raise SubattrError(f"'{src}' is not a concept folder; give the base model of the LoRA file with --model.")
         model = _json.loads(meta.read_text())['base_model']
+    check_model(model, weights=format == 'unet')
+    if select: check_selection(model, select)
     if Path(out).exists() and Path(out).is_dir() and format != 'unet': raise SubattrError(f"'{out}' is a folder; give a file name for the LoRA.")
     if format == 'unet':
         if select: raise SubattrError('--select cuts a LoRA; a merged UNet takes every delta of the concept.')
@@ -125,8 +137,8 @@ def world_read(files:Param('image files: single images, or rows of square tiles 
                json:store_true=False, # print JSON
               ):
     "The oracle's reading of each image (each tile of a row of images): shape, colour, texture and its confidence in each."
+    tiles = _tiles(_open_all(files))   # a grid from `subattr generate --n N`: one reading per tile
     from subattr.shapesworld import Oracle
-    tiles = _tiles(files)   # a grid from `subattr generate --n N`: one reading per tile
     reads = [dict(file=f, **({} if i is None else dict(tile=i)), **r) for (f, i, _), r in zip(tiles, Oracle.load().read([t[2] for t in tiles]))]
     if json:
         print(_json.dumps(reads, indent=1))
@@ -144,6 +156,7 @@ def world_eval(model:str='toy', # a pipeline trained on ShapesWorld ('toy', or i
                json:store_true=False, # print JSON (summary and one row per image)
               ):
     "Sample every caption (seen, held-out pairs, novel words) and report how often the oracle reads what was asked."
+    check_model(model); check_counts(per_caption=per_caption); check_sampling(steps=steps, guidance=guidance, seed=seed)
     from subattr.models import load_pipeline
     from subattr.toy import world_eval as _eval
     res = _eval(load_pipeline(model, progress=False), per_caption=per_caption, seed=seed, steps=steps, guidance=guidance)
@@ -154,15 +167,23 @@ def world_eval(model:str='toy', # a pipeline trained on ShapesWorld ('toy', or i
         for k, v in res.items():
             if k != 'rows': print(f"{k:<15}{v['n']:>8}{v['shape']:>8.3f}{v['color']:>8.3f}{v['texture']:>9.3f}")
 
-def _tiles(files)->list:
-    "(file, tile index or None, 64 px RGB image) for each image, or each square tile of a row of images."
-    from subattr.images import load_image, _open
-    from pathlib import Path
+def _open_all(files)->list:
+    "(file, PIL image) for each file: every one is opened (or refused) before any work starts."
+    from subattr.images import _open
+    imgs = [(f, _open(Path(f))) for f in files]
+    for f, img in imgs:
+        w, h = img.size
+        if w != h and w % h:
+            raise SubattrError(f"'{f}' is {w}×{h}: neither square nor a row of square tiles; give one thing per square image.")
+    return imgs
+
+def _tiles(imgs)->list:
+    "(file, tile index or None, 64 px RGB image) for each opened image, or each square tile of a row of images."
+    from subattr.images import load_image
     out = []
-    for f in files:
-        img = _open(Path(f)); w, h = img.size
+    for f, img in imgs:
+        w, h = img.size
         if w == h: out.append((f, None, load_image(img, size=64).image)); continue
-        if w % h: raise SubattrError(f"'{f}' is {w}×{h}: neither square nor a row of square tiles; give one thing per square image.")
         out += [(f, i, load_image(img.crop((i * h, 0, (i + 1) * h, h)), size=64).image) for i in range(w // h)]
     return out
 
@@ -173,10 +194,10 @@ def world_compare(ref:Param('the reference image', str),
                  ):
     "Per image and attribute: the distance to the reference's shape, colour and texture, and whether it is the same (oracle v2)."
     import numpy as np
-    from subattr.similarity import compare
-    refs = _tiles([ref])
+    opened = _open_all([ref]), _open_all(files)
+    refs, tiles = _tiles(opened[0]), _tiles(opened[1])
     if len(refs) != 1: raise SubattrError(f"The reference '{ref}' is a row of {len(refs)} images; give one square image.")
-    tiles = _tiles(files)
+    from subattr.similarity import compare
     res = compare(np.asarray(refs[0][2])[None], np.stack([np.asarray(t[2]) for t in tiles]))
     rows = [dict(file=f, **({} if i is None else dict(tile=i)), **v) for (f, i, _), v in zip(tiles, res)]
     for r_ in rows:   # no object found: an infinite distance, written as null (JSON has no infinity)
@@ -186,8 +207,6 @@ def world_compare(ref:Param('the reference image', str),
         where = r_['file'] if 'tile' not in r_ else f"{r_['file']} [tile {r_['tile']}]"
         dist = lambda d: 'no object found' if d is None else f'{d:.3g}'
         print(where + ': ' + ', '.join(f"{k} {'same' if r_[k]['same'] else 'different'} ({dist(r_[k]['distance'])})" for k in ('shape', 'color', 'texture')))
-
-from .core import atomic_write as _write_atomic   # the one writer: a temporary file, renamed into place
 
 # %% ../nbs/90_cli.ipynb #b3e9d3b1
 @call_parse
@@ -219,12 +238,18 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
           quiet:store_true=False, # no progress bar
          ):
     "Learn the shape or the appearance of one image; write a concept folder."
-    from subattr.train import train as _train, TrainConfig
+    from subattr.concept import TrainConfig, check_run_folder
+    from subattr.blocks import check_selection
+    from subattr.images import _open
     cfg = TrainConfig(attribute=attribute, mode=mode, select=select, lora_rank=lora_rank, lora_alpha=lora_alpha, lora_targets=lora_targets,
                       rare_word=rare_word, token=token,
                       init_word=init_word, n_vectors=n_vectors, prompt=prompt, steps=steps, seed=seed, lr_token=lr_token,
                       lr_blocks=lr_blocks, grad_accum=grad_accum, mixed_precision=mixed_precision, grad_checkpointing=grad_checkpointing,
                       class_prompt=class_prompt, val_every=val_every, checkpoint_every=checkpoint_every)
+    c = cfg.resolved()   # every setting, one sentence each
+    check_model(model); _open(Path(image)); check_run_folder(Path(out), resume)
+    if c.trains_blocks: check_selection(model, c.select)
+    from subattr.train import train as _train
     print(_train(model, image, out, cfg, resume=resume, progress=not quiet))
 
 @call_parse
@@ -239,17 +264,18 @@ def generate(model:Param('the base model the concepts were trained on', str, req
              n:int=1, # images (written side by side)
             ):
     "Draw a prompt with concepts applied."
-    from pathlib import Path
     import math
-    from subattr.generate import generate as _generate, load_concept, check_sampling
-    from subattr.models import load_pipeline
-    from subattr.images import image_row
+    from subattr.concept import load_concept, check_prompt_uses
     if Path(out).suffix.lower() != '.png': raise SubattrError(f"'{out}' should end in .png.")
-    check_sampling(steps=steps, n=n, guidance=guidance, seed=seed)   # refuse bad settings before loading anything
-    concepts = [load_concept(c) for c in concept or []]   # refuse a bad folder before loading the model
+    check_sampling(steps=steps, n=n, guidance=guidance, seed=seed); check_model(model)
+    concepts = [load_concept(c) for c in concept or []]   # a concept folder is checked without torch too
     if scale and len(scale) != len(concepts): raise SubattrError(f'{len(concepts)} concepts but {len(scale)} --scale values; give one per concept.')
     if scale and not all(math.isfinite(s) for s in scale): raise SubattrError(f'Every --scale must be a finite number; got {scale}.')
+    check_prompt_uses(prompt, concepts)
     import torch
+    from subattr.generate import generate as _generate
+    from subattr.models import load_pipeline
+    from subattr.images import image_row
     pipe = load_pipeline(model, progress=False, device='cuda' if torch.cuda.is_available() else 'cpu')
     imgs = _generate(pipe, prompt, concepts, scales=scale, seed=seed, steps=steps, guidance=guidance, n=n)
     grid = image_row(imgs)
@@ -262,13 +288,20 @@ def demo(out:str='subattr-demo', # the report folder (new or empty, or a demo fo
          quick:store_true=False, # a smaller run (2 references, 40 steps, fewer linear-probe images) for a first look
          ):
     "The main job: probe where the toy model keeps shape and appearance; write DIR/report.md."
+    check_model('toy')
+    if not (Path(out)/'items').exists(): check_new_folder(out, 'the report')   # a demo folder with items is finished
     from subattr.report import demo as _demo
     kw = dict(references=2, steps=40, n_train=240, n_test=120, timesteps=(200, 700)) if quick else {}
     print(_demo(out, **kw)/'report.md')
 
+def _probe_checks(model, width, select=(), **counts):
+    "A probe's input, refused before torch loads: the model, the width, the counts and each selection."
+    from subattr.blocks import check_selection
+    check_model(model); check_width(width); check_counts(**counts)
+    for s in select or (): check_selection(model, s)
+
 def _probe_out(out, name, rows, plot, summary=None):
     "Write a probe's tidy table (JSON and CSV) and its summary figure; print where."
-    from pathlib import Path
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     from subattr.readout import write_table
@@ -295,6 +328,8 @@ def probe_finetune(model:str='toy', # base model
                    width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                   ):
     "Fine-tune probe: which selection keeps the reference's shape or appearance against a conflicting prompt."
+    _probe_checks(model, width, select, references=references, seeds=seeds, steps=steps, prompts=prompts, images=images)
+    if not (lr > 0 and lr < float('inf')): raise SubattrError(f'--lr must be a positive number; got {lr}.')
     from subattr.probe import finetune_probe, probe_references
     from subattr.report import finetune_summary, plot_finetune
     rows = finetune_probe(model, out, select, tuple(mode or ('blocks', 'token+blocks')), probe_references(references, held_out=held_out),
@@ -314,6 +349,8 @@ def probe_inject(model:str='toy', # base model
                  width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                 ):
     "Injection probe: copy the reference's ResNet outputs or self-attention Q/K or K/V into one layer at a time."
+    _probe_checks(model, width, references=references, seeds=seeds, prompts=prompts, images=images)
+    if not 0 < fraction <= 1: raise SubattrError(f'--fraction must be in (0, 1]; got {fraction}.')
     from subattr.probe import injection_probe, probe_references
     from subattr.report import plot_injection
     from subattr.models import load_unet
@@ -330,6 +367,7 @@ def probe_layers(model:str='toy', # base model
                  width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                 ):
     "Per-layer prompt probe (P+): cross-attention layers in a set see prompt A, the rest prompt B."
+    _probe_checks(model, width, pairs=pairs, seeds=seeds, images=images)
     from subattr.probe import layer_prompt_probe
     from subattr.report import plot_follow
     _probe_out(out, 'layers', layer_prompt_probe(model, out, None, pairs, tuple(range(seeds)), images, width=width), lambda r: plot_follow(r, 'set'))
@@ -343,6 +381,7 @@ def probe_timesteps(model:str='toy', # base model
                     width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                    ):
     "Per-timestep prompt probe (ProSpect): prompt A until step fraction tau, then prompt B."
+    _probe_checks(model, width, pairs=pairs, seeds=seeds, images=images)
     from subattr.probe import timestep_probe
     from subattr.report import plot_follow
     _probe_out(out, 'timesteps', timestep_probe(model, out, pairs=pairs, seeds=tuple(range(seeds)), images=images, width=width), lambda r: plot_follow(r, 'tau'))
@@ -356,23 +395,45 @@ def probe_linear(model:str='toy', # base model
                  width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                 ):
     "Linear probes: how well each block's features tell shape, colour and texture, per timestep."
+    _probe_checks(model, width, n_train=n_train, n_test=n_test)
     from subattr.probe import linear_probe
     from subattr.report import plot_linear
     _probe_out(out, 'linear', linear_probe(model, out, n_train, n_test, seed=seed, width=width), plot_linear)
 
-# %% ../nbs/90_cli.ipynb #c8f38be2
-class _Lazy:
-    "A subcommand defined in a heavier module, imported only when it runs (so `subattr --help` stays instant)."
-    def __init__(self, mod:str, name:str, doc:str): self.mod, self.name, self.__doc__ = mod, name, doc
-    def load(self):
-        import importlib
-        return getattr(importlib.import_module(self.mod), self.name)
+# %% ../nbs/90_cli.ipynb #36688b2a
+@call_parse
+def attention(model:Param('the model: tiny, toy, sd15-random, sdxl-random, a diffusers folder or a hub id', str, required=True)=None,
+              prompt:Param('the prompt to draw', str, required=True)=None,
+              out:Param('a new folder for the figures and the maps', str, required=True)=None,
+              seed:int=0, # sampling seed
+              steps:int=25, # denoising steps
+              guidance:float=4., # classifier-free guidance scale
+              size:int=None, # image side in pixels (default: the model's)
+              width:float=1.0, # channel multiplier for the *-random architectures
+              by:str='block', # heat-map rows: 'block', 'attention' (each Transformer2DModel), 'layer' or 'all'
+              concept:Param('a concept folder to apply while drawing (repeat for several)', str, action='append')=None,
+              scale:Param('one scale per concept, in order (default 1)', float, action='append')=None,
+             ):
+    "Sample a prompt while recording every cross-attention map; write heat maps, the maps (safetensors) and a JSON index."
+    from subattr.concept import load_concept, check_prompt_uses
+    if not prompt or not prompt.strip(): raise SubattrError('The prompt is empty; give the text to draw.')
+    if by not in ('layer', 'attention', 'block', 'all'): raise SubattrError(f"--by must be 'layer', 'attention', 'block' or 'all', got '{by}'.")
+    check_sampling(steps=steps, guidance=guidance, seed=seed); check_width(width); check_model(model)
+    concepts = [load_concept(c) for c in concept or []]
+    check_prompt_uses(prompt, concepts); check_new_folder(out)
+    from subattr.models import load_pipeline
+    from subattr.viz import attention_figures
+    pipe = load_pipeline(model, width=width, progress=False)
+    out = attention_figures(pipe, prompt, out, seed=seed, steps=steps, guidance=guidance, size=size, by=by,
+                            concepts=concepts, scales=scale, model=str(model))
+    print(f"{out}: {len(_json.loads((Path(out)/'index.json').read_text())['layers'])} cross-attention layers")
 
+# %% ../nbs/90_cli.ipynb #c8f38be2
 COMMANDS = {'demo': demo, 'blocks': blocks, 'train': train, 'generate': generate, 'export': export,
             'probe finetune': probe_finetune, 'probe inject': probe_inject, 'probe layers': probe_layers,
             'probe timesteps': probe_timesteps, 'probe linear': probe_linear,
             'world render': world_render, 'world read': world_read, 'world eval': world_eval, 'world compare': world_compare,
-            'attention': _Lazy('subattr.viz', 'attention_command', 'Sample a prompt while recording every cross-attention map; write heat maps, the maps (safetensors) and a JSON index.')}
+            'attention': attention}
 
 def _usage(group:str|None=None)->str:
     "The list of commands (or of one group's subcommands, e.g. `subattr probe --help`)."
@@ -398,10 +459,11 @@ def default_threads()->int:
 
 def _set_threads(n:int|None):
     "Set torch's intra-op threads: `--threads`, else OMP_NUM_THREADS when the user set it, else `default_threads()`."
-    import torch
     if n is not None and n < 1: raise SubattrError(f'--threads must be at least 1; got {n}.')
     if n is None and os.environ.get('OMP_NUM_THREADS'): return   # the user's own setting, which torch already follows
-    torch.set_num_threads(n or default_threads())
+    n = n or default_threads()
+    if 'torch' in sys.modules: sys.modules['torch'].set_num_threads(n)
+    else: os.environ['OMP_NUM_THREADS'] = str(n)   # torch reads it when the command imports it, after the checks
 
 def _os_error(e:OSError)->str:
     "One sentence for a failed read or write, saying what to do."
@@ -427,7 +489,6 @@ def main(argv:list|None=None)->int:
     if cmd not in COMMANDS:
         print(f"subattr: unknown command '{cmd}'; commands are {', '.join(sorted({c.split()[0] for c in COMMANDS}))}.", file=sys.stderr); return 2
     f = COMMANDS[cmd]
-    if isinstance(f, _Lazy): f = f.load()
     parser = anno_parser(f, prog=f'subattr {cmd}')
     parser.add_argument('--threads', type=int, default=None,
                         help='CPU threads for torch (default: OMP_NUM_THREADS if set, else the cores not already busy)')

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging, os, random
 from contextlib import contextmanager
 from pathlib import Path
-import numpy as np, torch
+import numpy as np   # torch is imported where it is used: the CLI checks input before loading it
 
 # %% auto #0
 __all__ = ['SubattrError', 'seeded', 'data_path', 'default_mode', 'atomic_write', 'atomic_text']
@@ -27,6 +27,7 @@ class SubattrError(Exception):
 @contextmanager
 def seeded(seed:int): # the seed for Python's `random`, NumPy and torch (CPU and CUDA)
     "Seed every generator inside the block; restore their previous states on exit."
+    import torch
     py, npst = random.getstate(), np.random.get_state()
     with torch.random.fork_rng(devices=list(range(torch.cuda.device_count()))):
         random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)

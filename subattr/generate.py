@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np, torch
 from safetensors.torch import load_file
 from .core import SubattrError
-from .concept import Concept, _text_parts, check_concept, load_concept, token_names
+from .concept import Concept, _text_parts, check_concept, check_prompt_uses, load_concept, token_names
+from .checks import check_sampling
 
 # %% auto #0
-__all__ = ['concepts_applied', 'check_prompt_uses', 'check_sampling', 'generate']
+__all__ = ['concepts_applied', 'generate']
 
 # %% ../nbs/07_generate.ipynb #73586ad1
 def _concept_list(concepts)->list:
@@ -102,24 +103,6 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
         quiet.__exit__(None, None, None)
 
 # %% ../nbs/07_generate.ipynb #1640de53
-def _words(prompt:str)->set:
-    return set(re.findall(r'[^\s,.;:!?"()]+', prompt))
-
-def check_prompt_uses(prompt:str, concepts:list):
-    "Refuse a prompt that leaves out a concept's word (the concept would then change nothing but the weights)."
-    if not str(prompt).strip(): raise SubattrError('The prompt is empty.')
-    for c in concepts:
-        if c.token not in _words(prompt):
-            raise SubattrError(f"The prompt '{prompt}' does not use the concept '{c.path.name}': put its word '{c.token}' in it.")
-
-def check_sampling(steps:int=25, n:int=1, guidance:float|None=None, seed:int=0):
-    "Refuse sampling settings no pipeline can honour, in one sentence each."
-    if not isinstance(steps, int) or steps < 1: raise SubattrError(f'steps must be at least 1; got {steps}.')
-    if not isinstance(n, int) or n < 1: raise SubattrError(f'n (images) must be at least 1; got {n}.')
-    if n > 64: raise SubattrError(f'n={n} images at once is more than 64; draw them in several calls.')
-    if guidance is not None and not math.isfinite(guidance): raise SubattrError(f'guidance must be a finite number; got {guidance}.')
-    if not -2**63 <= seed < 2**64: raise SubattrError(f'seed must lie between -2**63 and 2**64 - 1; got {seed}.')
-
 def _check_prompt_length(pipe, prompt:str, cs:list):
     "Refuse a prompt so long that the text encoder would cut a concept's token off (diffusers truncates silently)."
     for tok, _ in _text_parts(pipe):

@@ -7,8 +7,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-import warnings
-import numpy as np, torch
+import sys, warnings
+import numpy as np   # torch is imported where a tensor is made: files are checked before torch loads
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from .core import SubattrError
 
@@ -60,9 +60,13 @@ def _open(path:Path)->Image.Image:
             raise SubattrError(f"'{path}' is truncated or corrupt ({e}).") from None
     return img
 
+def _is_tensor(a)->bool:
+    "Is `a` a torch tensor? (One can only exist once torch is imported, so this never imports it.)"
+    return 'torch' in sys.modules and isinstance(a, sys.modules['torch'].Tensor)
+
 def _from_array(a)->Image.Image:
     "A PIL image from an HxW, HxWxC or CxHxW array or tensor (uint8, uint16, bool or float in [0, 1])."
-    if isinstance(a, torch.Tensor):
+    if _is_tensor(a):
         a = a.detach().cpu()
         a = (a.float() if a.is_floating_point() else a).numpy()   # bfloat16/float16 have no NumPy dtype everywhere
     a = np.asarray(a)
@@ -147,7 +151,7 @@ def load_image(src, # a path, a PIL image, a NumPy array or a torch tensor
     if isinstance(src, (str, Path)): path = Path(src); img = _open(path); name = str(path)
     elif isinstance(src, Image.Image):
         _check_pixels(*src.size, 'The image'); img, name = src, 'PIL image'
-    elif isinstance(src, (np.ndarray, torch.Tensor)):
+    elif isinstance(src, np.ndarray) or _is_tensor(src):
         img, name = _from_array(src), f'{type(src).__name__} of shape {tuple(src.shape)}'
     else: raise SubattrError(f"Cannot read an image from a {type(src).__name__}; give a path, a PIL image or an array.")
     if getattr(img, 'n_frames', 1) > 1: notes.append(f'first of {img.n_frames} frames used')
@@ -159,6 +163,7 @@ def load_image(src, # a path, a PIL image, a NumPy array or a torch tensor
         raise SubattrError(f"{name!r} is {w}×{h} px; subattr needs at least {MIN_SIDE} px on each side.".replace("'PIL image'", 'The PIL image'))
     img = to_rgb(img, background, notes)
     img = fit_image(img, size, fit, background, notes)
+    import torch
     t = torch.from_numpy(np.asarray(img, dtype=np.float32).copy()).permute(2, 0, 1)[None] / 127.5 - 1
     return RefImage(img, t, name, (w, h), notes)
 

@@ -9,14 +9,15 @@ from contextlib import contextmanager
 from pathlib import Path
 import torch
 from .core import SubattrError, data_path, seeded   # first: it quiets a transformers import note
+from .checks import (ARCHS, BUILTINS, toy_path, check_model, check_width, _HUB_ID, _HOWTO, _folder_class, _refuse_pickle,
+                            _toy_folder, _not_found)   # what can be refused before torch loads
 from diffusers import (AutoencoderKL, DDIMScheduler, DiffusionPipeline, StableDiffusionPipeline,
                        StableDiffusionXLPipeline, UNet2DConditionModel)
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection, CLIPTokenizer
 
 # %% auto #0
-__all__ = ['VOCAB_WORDS', 'ARCHS', 'BUILTINS', 'bytes_to_unicode', 'build_clip_vocab', 'write_clip_tokenizer',
-           'load_clip_tokenizer', 'toy_path', 'random_configs', 'build_pipeline', 'n_params', 'tiny_configs',
-           'tiny_pipeline', 'unet_layout', 'unet_arch', 'load_pipeline', 'load_unet']
+__all__ = ['VOCAB_WORDS', 'bytes_to_unicode', 'build_clip_vocab', 'write_clip_tokenizer', 'load_clip_tokenizer', 'random_configs',
+           'build_pipeline', 'n_params', 'tiny_configs', 'tiny_pipeline', 'load_pipeline', 'load_unet']
 
 # %% ../nbs/01_models.ipynb #c3da79ff
 VOCAB_WORDS = ('a an the of in on with and or by as to at for from its this that photo picture painting drawing '
@@ -73,13 +74,6 @@ def load_clip_tokenizer(folder=None, model_max_length:int=77)->CLIPTokenizer:
     return CLIPTokenizer.from_pretrained(str(folder or data_path('tokenizer')), model_max_length=model_max_length)
 
 # %% ../nbs/01_models.ipynb #2d3af9ca
-ARCHS = {'sd15-random': 'sd15', 'sd21-random': 'sd21', 'sdxl-random': 'sdxl'}
-BUILTINS = ('tiny', 'toy', *ARCHS)
-
-def toy_path()->Path:
-    "The folder of the toy model (a plain diffusers pipeline trained on ShapesWorld, shipped in the package)."
-    return data_path('toy')
-
 def random_configs(arch:str, # 'sd15', 'sd21' or 'sdxl'
                    width:float=1.0, # channel multiplier; 1 is the real size, 1/8 runs on a CPU
                   )->dict:
@@ -87,8 +81,8 @@ def random_configs(arch:str, # 'sd15', 'sd21' or 'sdxl'
     folder = data_path('configs', arch)
     if not folder.is_dir(): raise SubattrError(f"No shipped configs for '{arch}'; choose one of {sorted(ARCHS.values())}.")
     cfg = {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob('*.json'))}
+    check_width(width)
     if width == 1: return cfg
-    if not 0 < width <= 1: raise SubattrError(f"width must be in (0, 1], got {width}.")
     groups = max(1, round(32*width))
     def ch(c, heads=1):  # scaled channels, a multiple of the group count and of the head count
         m = math.lcm(groups, heads); return max(m, round(c*width/m)*m)
@@ -158,64 +152,12 @@ def tiny_pipeline(seed:int=0, progress:bool=True)->StableDiffusionPipeline:
     return build_pipeline(tiny_configs(), seed=seed, progress=progress)
 
 # %% ../nbs/01_models.ipynb #2facc39e
-def unet_layout(cfg)->str:
-    "'sd' (SD 1.x/2.x block layout), 'sdxl', or 'other', from a UNet config."
-    d, u = tuple(cfg['down_block_types']), tuple(cfg['up_block_types'])
-    if d == ('CrossAttnDownBlock2D',)*3 + ('DownBlock2D',) and u == ('UpBlock2D',) + ('CrossAttnUpBlock2D',)*3: return 'sd'
-    if d == ('DownBlock2D',) + ('CrossAttnDownBlock2D',)*2 and u == ('CrossAttnUpBlock2D',)*2 + ('UpBlock2D',): return 'sdxl'
-    return 'other'
-
-def unet_arch(cfg)->str:
-    "'sd1', 'sd2', 'sdxl' for the published architectures' UNets (at any width), else the layout's name."
-    layout = unet_layout(cfg)
-    if layout == 'sdxl' and cfg.get('addition_embed_type') == 'text_time': return 'sdxl'
-    if layout == 'sd' and cfg.get('layers_per_block') == 2:
-        return 'sd2' if cfg.get('use_linear_projection') or isinstance(cfg.get('attention_head_dim'), (list, tuple)) else 'sd1'
-    return layout
+from .checks import unet_layout, unet_arch   # plain facts about a config, checked before torch loads
 
 # %% ../nbs/01_models.ipynb #8de972c4
-_HUB_ID = re.compile(r'^[A-Za-z0-9][\w.-]*/[\w.-]+$')
-_HOWTO = "download the model on a machine with network access (e.g. `huggingface-cli download ID --local-dir DIR`) and pass that diffusers folder"
-
-def _folder_class(folder:Path)->str:
-    "The pipeline class a local diffusers folder declares, or a `SubattrError` saying why it is not one."
-    idx = folder/'model_index.json'
-    if not idx.is_file():
-        raise SubattrError(f"'{folder}' is a folder but not a diffusers pipeline (no model_index.json); "
-                           f"pass a folder saved with `save_pretrained`, or {_HOWTO}.")
-    try: cls = json.loads(idx.read_text())['_class_name']
-    except (ValueError, KeyError, TypeError) as e: raise SubattrError(f"'{idx}' is not a valid diffusers model index ({type(e).__name__}: {e}).") from None
-    try: json.loads((folder/'unet'/'config.json').read_text())
-    except FileNotFoundError: pass
-    except ValueError as e: raise SubattrError(f"'{folder/'unet'/'config.json'}' is not valid JSON ({e}).") from None
-    if not (folder/'unet'/'config.json').is_file():
-        raise SubattrError(f"'{folder}' declares a {cls} but has no unet/config.json; subattr needs a UNet-based pipeline.")
-    return cls
-
-_PICKLE = ('.bin', '.pt', '.pth', '.ckpt', '.pkl')
-
-def _refuse_pickle(folder:Path):
-    "Refuse a diffusers folder whose part holds its weights only as pickle files (unpickling can run code)."
-    for part in [folder, *sorted(p for p in folder.iterdir() if p.is_dir())]:
-        files = [f for f in part.iterdir() if f.is_file()]
-        pickled = [f.name for f in files if f.suffix in _PICKLE]
-        if pickled and not any(f.suffix == '.safetensors' for f in files):
-            raise SubattrError(f"'{part}' holds its weights only as pickle files ({pickled[0]}), which can run code when loaded; "
-                               "subattr loads safetensors only: convert the folder once, on a machine you trust, with "
-                               "`DiffusionPipeline.from_pretrained(DIR).save_pretrained(NEW_DIR, safe_serialization=True)`.")
-
 def _dtype_kw(dtype)->dict:
     "from_pretrained's dtype argument, only when one is asked for (each library then loads its default, float32 here)."
     return {} if dtype is None else {'torch_dtype': dtype}   # newer diffusers also accept `dtype`, older ones only this
-
-def _toy_folder()->Path:
-    if not (toy_path()/'model_index.json').is_file():
-        raise SubattrError(f"The toy model is not in this installation ({toy_path()}); train it with the toy-model notebook (05_toy).")
-    return toy_path()
-
-def _not_found(source, reason):
-    return SubattrError(f"Could not load '{source}': it is not a built-in model ({', '.join(BUILTINS)}), not a local folder, "
-                        f"and not a hub id that could be fetched ({reason}); {_HOWTO}.")
 
 def _from_hub(loader, source:str, **kw):
     "Call a diffusers `from_pretrained`-style loader on a hub id, turning network/cache failures into one sentence."
@@ -249,18 +191,14 @@ def load_pipeline(source:str, # 'tiny', 'sd15-random', 'sd21-random', 'sdxl-rand
     with _loading_bars(progress): return _load_pipeline(source, width, device, dtype, seed, progress)
 
 def _load_pipeline(source, width, device, dtype, seed, progress):
-    source = str(source)
+    source = str(source); check_model(source)   # every refusal of a bad name or folder, before anything loads
     if source == 'toy': source = str(_toy_folder())
     if source == 'tiny': pipe = tiny_pipeline(seed)
     elif source in ARCHS: return build_pipeline(random_configs(ARCHS[source], width), seed=seed, device=device, dtype=dtype, progress=progress)
     elif Path(source).is_dir():
-        _folder_class(Path(source)); _refuse_pickle(Path(source))
         with warnings.catch_warnings():   # diffusers 0.42 calls `torch_dtype` deprecated in favour of `dtype`, which older ones lack
             warnings.simplefilter('ignore', FutureWarning)
             pipe = DiffusionPipeline.from_pretrained(source, use_safetensors=True, **_dtype_kw(dtype))
-    elif Path(source).exists():
-        raise SubattrError(f"'{source}' is a file; subattr loads diffusers folders (model_index.json + parts), not single "
-                           "checkpoint files: convert it with diffusers' `from_single_file(...).save_pretrained(DIR)` first.")
     else: pipe = _from_hub(DiffusionPipeline.from_pretrained, source, use_safetensors=True, **_dtype_kw(dtype))
     pipe.set_progress_bar_config(disable=not progress)
     return pipe.to(device) if device != 'cpu' else pipe
@@ -270,16 +208,14 @@ def load_unet(source:str, # as for `load_pipeline`
               device='meta', # 'meta' reads the structure only: no weights are loaded
              )->UNet2DConditionModel:
     "The UNet of `source`; on the meta device only its config is read, so even SDXL costs nothing."
-    source = str(source)
+    source = str(source); check_model(source, weights=device != 'meta')
     if source == 'toy': source = str(_toy_folder())
     if source == 'tiny': cfg = tiny_configs()['unet']
     elif source in ARCHS: cfg = random_configs(ARCHS[source], width)['unet']
     elif Path(source).is_dir():
-        _folder_class(Path(source)); cfg = UNet2DConditionModel.load_config(source, subfolder='unet')
+        cfg = UNet2DConditionModel.load_config(source, subfolder='unet')
         if device != 'meta':
-            _refuse_pickle(Path(source))
             return UNet2DConditionModel.from_pretrained(source, subfolder='unet', use_safetensors=True).to(device)
-    elif Path(source).exists(): return load_pipeline(source)   # raises the single-file message
     else:
         if device != 'meta': return _from_hub(UNet2DConditionModel.from_pretrained, source, subfolder='unet', use_safetensors=True).to(device)
         cfg = _from_hub(UNet2DConditionModel.load_config, source, subfolder='unet')

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from .core import SubattrError
+from .checks import check_new_folder
 from .models import load_pipeline
 from .blocks import BlockMap
 from .shapesworld import ATTRS
@@ -148,9 +149,7 @@ def demo(out='subattr-demo', # the report folder
     import matplotlib.pyplot as plt
     from subattr.readout import write_table
     out = Path(out)
-    if out.exists() and not out.is_dir(): raise SubattrError(f"'{out}' is a file; give a folder for the report.")
-    if out.exists() and any(out.iterdir()) and not (out/'items').exists():
-        raise SubattrError(f"'{out}' holds other files; choose an empty or new folder.")
+    if not (out/'items').exists(): check_new_folder(out, 'the report')   # a demo folder with items is finished instead
     out.mkdir(parents=True, exist_ok=True); t0 = time.time()
     say = (lambda *a: print(*a, file=sys.stderr, flush=True)) if progress else (lambda *a: None)
     pipe = load_pipeline(model, progress=False); bm = BlockMap(pipe.unet)

@@ -4,12 +4,10 @@
 
 # %% ../nbs/04_shapesworld.ipynb #92ccd0a2
 from __future__ import annotations
-import colorsys, itertools, json, math, random
+import colorsys, functools, itertools, json, math, random
 from dataclasses import dataclass, asdict
 from pathlib import Path
-import numpy as np, torch
-from torch import nn
-import torch.nn.functional as F
+import numpy as np   # torch is imported inside the oracle: the world itself (and the CLI's checks) need none
 from PIL import Image, ImageDraw, ImageFilter
 from .core import SubattrError, data_path, seeded
 
@@ -172,6 +170,7 @@ def degrade(x:torch.Tensor, # N×3×H×W in [0, 1]
             noise:float=0., blur:float=0., gain:float=0., # noise std; blur sigma (px); per-channel gain spread
             generator:torch.Generator|None=None)->torch.Tensor:
     "Gaussian noise, Gaussian blur and a per-channel colour gain, in that order; clipped to [0, 1]."
+    import torch, torch.nn.functional as F
     if blur > 0:
         r = max(1, math.ceil(3*blur)); k = torch.exp(-torch.arange(-r, r+1.)**2 / (2*blur**2)); k = k / k.sum()
         x = F.conv2d(F.pad(x, (r, r, 0, 0), mode='replicate'), k.view(1, 1, 1, -1).repeat(3, 1, 1, 1), groups=3)
@@ -180,24 +179,35 @@ def degrade(x:torch.Tensor, # N×3×H×W in [0, 1]
     if noise > 0: x = x + noise * torch.randn(x.shape, generator=generator)
     return x.clamp(0, 1)
 
-class OracleNet(nn.Module):
-    "A small CNN with one classification head per ShapesWorld attribute."
-    def __init__(self, width:int=32):
-        super().__init__()
-        def blk(i, o, s, k=3): return nn.Sequential(nn.Conv2d(i, o, k, s, (k-1)//2), nn.GroupNorm(8, o), nn.SiLU())
-        w = width   # 64² → 32² → 16² → 8² → 4², then pooled
-        self.body = nn.Sequential(blk(3, w, 2, 5), blk(w, 2*w, 2), blk(2*w, 2*w, 1), blk(2*w, 4*w, 2), blk(4*w, 4*w, 1),
-                                  blk(4*w, 4*w, 2), nn.AdaptiveAvgPool2d(1), nn.Flatten())
-        self.heads = nn.ModuleDict({k: nn.Linear(4*w, len(v)) for k, v in ATTRS.items()})
-    def forward(self, x):  # x: N×3×64×64 in [0, 1]
-        h = self.body(x * 2 - 1)
-        return {k: head(h) for k, head in self.heads.items()}
+@functools.cache
+def _oracle_net_class():
+    "The oracle's network class, made on first use: importing the world (and the CLI's checks) then needs no torch."
+    from torch import nn
+    class OracleNet(nn.Module):
+        def __init__(self, width:int=32):
+            super().__init__()
+            def blk(i, o, s, k=3): return nn.Sequential(nn.Conv2d(i, o, k, s, (k-1)//2), nn.GroupNorm(8, o), nn.SiLU())
+            w = width   # 64² → 32² → 16² → 8² → 4², then pooled
+            self.body = nn.Sequential(blk(3, w, 2, 5), blk(w, 2*w, 2), blk(2*w, 2*w, 1), blk(2*w, 4*w, 2), blk(4*w, 4*w, 1),
+                                      blk(4*w, 4*w, 2), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+            self.heads = nn.ModuleDict({k: nn.Linear(4*w, len(v)) for k, v in ATTRS.items()})
+        def forward(self, x):  # x: N×3×64×64 in [0, 1]
+            h = self.body(x * 2 - 1)
+            return {k: head(h) for k, head in self.heads.items()}
+    return OracleNet
 
-def _to_tensor(imgs:np.ndarray)->torch.Tensor: return torch.from_numpy(np.ascontiguousarray(imgs)).permute(0, 3, 1, 2).float() / 255
+def OracleNet(width:int=32):
+    "A small CNN (an `nn.Module`) with one classification head per ShapesWorld attribute: N×3×64×64 in [0, 1] → logits."
+    return _oracle_net_class()(width)
+
+def _to_tensor(imgs:np.ndarray)->torch.Tensor:
+    import torch
+    return torch.from_numpy(np.ascontiguousarray(imgs)).permute(0, 3, 1, 2).float() / 255
 
 # %% ../nbs/04_shapesworld.ipynb #850a1fdd
 def train_oracle(steps:int=3000, pool:int=24000, batch:int=128, lr:float=2e-3, seed:int=0, workers:int=2, log=print)->OracleNet:
     "Train the oracle on a pool of fresh renders of the whole vocabulary, degraded at random in every batch."
+    import torch, torch.nn.functional as F
     with seeded(seed):
         imgs, ts = render_many(pool, seed=10_000 + seed, workers=workers)
         x = _to_tensor(imgs)
@@ -234,15 +244,15 @@ class Oracle:
         from safetensors.torch import save_file
         save_file({k: v.contiguous() for k, v in self.net.state_dict().items()}, str(path))
     def _batch(self, images)->torch.Tensor:
+        import torch
         if isinstance(images, torch.Tensor): return images.float() if images.dtype != torch.uint8 else images.float() / 255
         if isinstance(images, np.ndarray) and images.ndim == 4: return _to_tensor(images)
         from subattr.images import load_image
         return torch.cat([(load_image(im, size=64).tensor + 1) / 2 for im in images])
-    @torch.no_grad()
     def probs(self, images)->dict:
         "Attribute -> N×K probabilities, for N×64×64×3 uint8 arrays, N×3×64×64 tensors in [0, 1], or a list of images/paths."
-        x = self._batch(images)
-        return {k: v.softmax(-1) for k, v in self.net(x).items()}
+        import torch
+        with torch.no_grad(): return {k: v.softmax(-1) for k, v in self.net(self._batch(images)).items()}
     def read(self, images)->list:
         "Per image: {'shape', 'color', 'texture', 'shape_conf', 'color_conf', 'texture_conf'}."
         p = self.probs(images); out = []
@@ -254,6 +264,7 @@ class Oracle:
 
 def oracle_accuracy(oracle:Oracle, n:int=2000, seed:int=123, noise:float=0., blur:float=0., gain:float=0.)->dict:
     "Per-attribute accuracy on `n` fresh renders (whole vocabulary), optionally degraded; also on the held-out words alone."
+    import torch
     imgs, ts = render_many(n, seed=seed)
     x = degrade(_to_tensor(imgs), noise, blur, gain, generator=torch.Generator().manual_seed(seed))
     reads = oracle.read(x)

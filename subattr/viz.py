@@ -8,14 +8,13 @@ import json, os, shutil, tempfile
 from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
-from fastcore.script import Param
 from .core import SubattrError, default_mode
 from .attention import AttentionStore, aggregate, layer_group, record, save_store, word_maps, word_positions
 from .attribution import attribution_shares
 
 # %% auto #0
 __all__ = ['plot_word_maps', 'plot_time_grid', 'plot_feature_grid', 'plot_block_scores', 'attention_scores',
-           'plot_attribution_bars', 'plot_attribution_maps', 'attention_command']
+           'plot_attribution_bars', 'plot_attribution_maps', 'attention_figures']
 
 # %% ../nbs/10_viz.ipynb #e064aff3
 def _overlay(ax, m, image=None, alpha=.6, cmap='jet'):
@@ -149,53 +148,41 @@ def plot_attribution_maps(res:dict, t:int, names=None, image=None, panel:float=.
     return fig
 
 # %% ../nbs/10_viz.ipynb #f8e29cc7
-def _new_folder(out)->Path:
-    "Check that `out` can be created (absent, or an empty folder) and return it as a Path."
-    out = Path(out)
-    if out.is_file() or (out.exists() and not out.is_dir()): raise SubattrError(f"'{out}' exists and is a file; give a folder for the output.")
-    if out.is_dir() and any(out.iterdir()): raise SubattrError(f"'{out}' already exists and is not empty; give a new folder.")
-    if not out.parent.is_dir(): raise SubattrError(f"The folder '{out.parent}' does not exist.")
-    return out
-
-def attention_command(model:Param('the model: tiny, toy, sd15-random, sdxl-random, a diffusers folder or a hub id', str, required=True)=None,
-                      prompt:Param('the prompt to draw', str, required=True)=None,
-                      out:Param('a new folder for the figures and the maps', str, required=True)=None,
-                      seed:int=0, # sampling seed
-                      steps:int=25, # denoising steps
-                      guidance:float=4., # classifier-free guidance scale
-                      size:int=None, # image side in pixels (default: the model's)
-                      width:float=1.0, # channel multiplier for the *-random architectures
+def attention_figures(pipe, # a loaded pipeline
+                      prompt:str, # the prompt to draw
+                      out, # a new (or empty) folder for the figures and the maps
+                      seed:int=0, steps:int=25, guidance:float=4., # sampling
+                      size:int|None=None, # image side in pixels (default: the model's)
                       by:str='block', # heat-map rows: 'block', 'attention' (each Transformer2DModel), 'layer' or 'all'
-                      concept:Param('a concept folder to apply while drawing (repeat for several)', str, action='append')=None,
-                      scale:Param('one scale per concept, in order (default 1)', float, action='append')=None,
-                     ):
-    "Sample a prompt while recording every cross-attention map; write heat maps, the maps (safetensors) and a JSON index."
-    import matplotlib; matplotlib.use('Agg', force=False)
+                      concepts=None, # concept folders (or `Concept`s) applied while drawing
+                      scales=None, # one scale per concept
+                      model:str|None=None, # the model's name, recorded in index.json
+                     )->Path:
+    "Sample a prompt while recording every cross-attention map; write `image.png`, `heatmaps.png`, `maps.safetensors` and `index.json`."
     import matplotlib.pyplot as plt
     from PIL import Image
-    from subattr.models import load_pipeline
+    from subattr.checks import check_new_folder, check_sampling
+    from subattr.concept import load_concept, check_prompt_uses
+    from subattr.generate import concepts_applied, _check_prompt_length
     if not prompt or not prompt.strip(): raise SubattrError('The prompt is empty; give the text to draw.')
     if by not in ('layer', 'attention', 'block', 'all'): raise SubattrError(f"--by must be 'layer', 'attention', 'block' or 'all', got '{by}'.")
-    if steps < 1: raise SubattrError(f'--steps must be at least 1, got {steps}.')
-    from subattr.generate import load_concept, concepts_applied, check_sampling, check_prompt_uses, _check_prompt_length
     check_sampling(steps=steps, guidance=guidance, seed=seed)
-    concepts = [load_concept(c) for c in concept or []]   # refuse a bad folder before loading the model
+    concepts = [c if hasattr(c, 'meta') else load_concept(c) for c in concepts or []]
     check_prompt_uses(prompt, concepts)
-    out = _new_folder(out)
-    pipe = load_pipeline(model, width=width, progress=False)
-    with concepts_applied(pipe, concepts, scale):
+    out = check_new_folder(out)
+    with concepts_applied(pipe, concepts, scales):
         _check_prompt_length(pipe, prompt, concepts)
         store, imgs = record(pipe, prompt, seed=seed, steps=steps, guidance=guidance, size=size)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f'.{out.name}.'))
     try:
         Image.fromarray(imgs[0]).save(tmp/'image.png')
         fig = plot_word_maps(store, image=imgs[0], by=by); fig.savefig(tmp/'heatmaps.png', dpi=100); plt.close(fig)
-        save_store(store, tmp, model=str(model), seed=seed, steps=steps, guidance=guidance, size=int(imgs.shape[1]), figures=['heatmaps.png'],
-                   image='image.png', concepts=[str(c.path) for c in concepts], scales=scale)
+        save_store(store, tmp, model=str(model or pipe.config._name_or_path), seed=seed, steps=steps, guidance=guidance,
+                   size=int(imgs.shape[1]), figures=['heatmaps.png'], image='image.png', concepts=[str(c.path) for c in concepts],
+                   scales=scales)
         os.chmod(tmp, default_mode(folder=True))   # mkdtemp makes it owner-only; the result gets the usual permissions
         if out.is_dir(): out.rmdir()   # still empty (checked above): the rename below replaces it
         os.replace(tmp, out)
     finally:
         if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
-    print(f'{out}: {len(store.layers)} cross-attention layers, words {[w for w in dict.fromkeys(store.words[0]) if not w.startswith("<")]}')
     return out

@@ -6,7 +6,7 @@ from subattr.core import SubattrError
 from subattr.models import load_pipeline
 from subattr.attention import AttentionStore, attention_layers, record, running_mean_bytes
 from subattr.features import record_features
-from subattr.viz import attention_command
+from subattr.cli import main
 
 SD15_RES = [64]*2 + [32]*2 + [16]*2 + [8] + [16]*3 + [32]*3 + [64]*3   # cross-attention sides at 512 px
 
@@ -49,7 +49,7 @@ def test_sdxl_names_and_shapes():
 
 def test_command_on_a_saved_folder(tiny_folder, tmp_path):
     out = tmp_path/'maps'
-    attention_command(str(tiny_folder), 'a red circle', str(out), steps=3, seed=1)
+    assert main(['attention', '--model', str(tiny_folder), '--prompt', 'a red circle', '--out', str(out), '--steps', '3', '--seed', '1']) == 0
     idx = json.loads((out/'index.json').read_text())
     maps = load_file(str(out/'maps.safetensors'))
     assert set(maps) == set(idx['layers']) and len(maps) == 10   # tiny: one layer per block stage
@@ -62,21 +62,24 @@ def test_command_on_a_saved_folder(tiny_folder, tmp_path):
                                        (dict(model='nope/nope-x', prompt='a cat'), 'Could not load'),
                                        (dict(model='tiny', prompt='a cat', by='pixel'), "--by must be"),
                                        (dict(model='tiny', prompt='a cat', steps=0), '--steps must be')])
-def test_command_errors(tmp_path, args, msg):
-    with pytest.raises(SubattrError, match=msg): attention_command(out=str(tmp_path/'o'), **args)
+def test_command_errors(tmp_path, args, msg, capsys):
+    argv = [f"--{k}={v}" for k, v in {**args, 'out': tmp_path/'o'}.items()]
+    assert main(['attention', *argv]) == 1 and msg.replace('--', '') in capsys.readouterr().err
     assert not (tmp_path/'o').exists()
 
-def test_command_never_overwrites(tmp_path):
+def test_command_never_overwrites(tmp_path, capsys):
+    att = lambda out: (main(['attention', '--model', 'tiny', '--prompt', 'a cat', '--out', str(out)]), capsys.readouterr().err)
     f = tmp_path/'file'; f.write_text('mine')
-    with pytest.raises(SubattrError, match='is a file'): attention_command('tiny', 'a cat', str(f))
+    rc, err = att(f); assert rc == 1 and 'is a file' in err
     d = tmp_path/'full'; d.mkdir(); (d/'x').write_text('mine')
-    with pytest.raises(SubattrError, match='not empty'): attention_command('tiny', 'a cat', str(d))
+    rc, err = att(d); assert rc == 1 and 'not empty' in err
     assert f.read_text() == 'mine' and (d/'x').read_text() == 'mine'
-    with pytest.raises(SubattrError, match='does not exist'): attention_command('tiny', 'a cat', str(tmp_path/'no'/'deeper'))
+    rc, err = att(tmp_path/'no'/'deeper'); assert rc == 1 and 'does not exist' in err
 
 def test_anno_parser_reads_the_signature():
     from fastcore.script import anno_parser
-    ns = anno_parser(attention_command).parse_args(['--model', 'tiny', '--prompt', 'a cat', '--out', 'd', '--steps', '5', '--size', '64'])
+    from subattr.cli import attention
+    ns = anno_parser(attention).parse_args(['--model', 'tiny', '--prompt', 'a cat', '--out', 'd', '--steps', '5', '--size', '64'])
     assert (ns.model, ns.prompt, ns.out, ns.steps, ns.size, ns.width) == ('tiny', 'a cat', 'd', 5, 64, 1.0)
 
 def test_word_maps_take_cross_attention_by_kind():

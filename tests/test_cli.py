@@ -1,5 +1,5 @@
 "The `subattr` command: output formats, selections, and errors as one line with a non-zero exit."
-import json
+import json, subprocess, sys
 import pytest
 from conftest import run
 from subattr.cli import main
@@ -64,3 +64,34 @@ def test_closed_pipe_is_quiet():
     from conftest import SUBATTR
     r = subprocess.run(f'"{SUBATTR}" blocks sdxl-random --json | head -1', shell=True, capture_output=True, text=True)
     assert r.stdout.strip() == '[' and 'Traceback' not in r.stderr and 'Broken' not in r.stderr
+
+REFUSALS = [   # (arguments, what the one line says): bad paths, options and selections of every command
+    (['blocks', 'sd15-random', '--select', 'up_blokcs.1'], "did you mean 'up_blocks.1'"),
+    (['blocks', 'no such model'], 'not a built-in model'),
+    (['train', '--model', 'tiny', '--image', '/no/such.png', '--attribute', 'shape', '--out', '{tmp}/o'], 'does not exist'),
+    (['train', '--model', 'tiny', '--image', '{ref}', '--attribute', 'shape', '--out', '{tmp}/o', '--lr-token', '-1'], 'lr-token must be'),
+    (['train', '--model', 'toy', '--image', '{ref}', '--attribute', 'shape', '--out', '{tmp}/o', '--select', 'up_blokcs.1'], 'did you mean'),
+    (['train', '--model', 'tiny', '--image', '{ref}', '--attribute', 'shape', '--out', '{ref}'], 'is a file'),
+    (['generate', '--model', 'tiny', '--prompt', 'a <s>', '--out', '{tmp}/x.png', '--concept', '/no/such'], 'does not exist'),
+    (['generate', '--model', 'tiny', '--prompt', 'a cat', '--out', '{tmp}/x.png', '--steps', '0'], 'steps must be at least 1'),
+    (['world', 'read', '/no/such.png'], 'does not exist'),
+    (['world', 'compare', '{ref}', '/no/such.png'], 'does not exist'),
+    (['world', 'render', '--shape', 'blob', '--out', '{tmp}/r.png'], "Unknown shape 'blob'"),
+    (['world', 'eval', '--model', 'no such model'], 'not a built-in model'),
+    (['probe', 'finetune', '--select', 'up_blokcs.1', '--out', '{tmp}/p'], 'did you mean'),
+    (['probe', 'linear', '--n-train', '0', '--out', '{tmp}/p'], '--n-train must be at least 1'),
+    (['probe', 'inject', '--width', '2', '--out', '{tmp}/p'], 'width must be in'),
+    (['attention', '--model', 'tiny', '--prompt', ' ', '--out', '{tmp}/a'], 'prompt is empty'),
+    (['export', '/no/such', '--out', '{tmp}/x.safetensors'], 'does not exist'),
+    (['demo', '--out', '{ref}'], 'is a file'),
+]
+
+@pytest.mark.parametrize('args, says', REFUSALS, ids=[' '.join(a[:2]) + f' {i}' for i, (a, _) in enumerate(REFUSALS)])
+def test_refusals_come_before_torch(args, says, ref, tmp_path):
+    "Each refusal is one sentence, exit 1, and torch, diffusers and transformers were never imported."
+    code = ("import sys; from subattr.cli import main; rc = main(sys.argv[1:]); "
+            "print(rc, [m for m in ('torch', 'diffusers', 'transformers') if m in sys.modules])")
+    argv = [a.format(tmp=tmp_path, ref=ref) for a in args]
+    r = subprocess.run([sys.executable, '-c', code, *argv], capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip().splitlines()[-1] == '1 []', (r.stdout, r.stderr)
+    assert len(r.stderr.strip().splitlines()) == 1 and says in r.stderr, r.stderr
