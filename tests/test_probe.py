@@ -57,7 +57,7 @@ def test_demo_refuses_a_file_and_a_busy_folder(tmp_path):
     assert r.returncode == 1 and 'is a file' in r.stderr and f.read_text() == 'keep me'
     (tmp_path/'busy').mkdir(); (tmp_path/'busy'/'notes.md').write_text('mine')
     r = run('demo', '--out', tmp_path/'busy')
-    assert r.returncode == 1 and 'other files' in r.stderr and (tmp_path/'busy'/'notes.md').read_text() == 'mine'
+    assert r.returncode == 1 and 'not empty' in r.stderr and (tmp_path/'busy'/'notes.md').read_text() == 'mine'
 
 def test_probes_run_on_a_diffusers_folder_with_metric_readout(tiny_folder, tmp_path):
     "A user's SD folder (here `tiny` saved by diffusers): the same calls, read by image metrics instead of the oracle."
