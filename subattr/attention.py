@@ -48,6 +48,7 @@ def prompt_tokens(tokenizer, # the pipeline's tokenizer (`pipe.tokenizer`)
     flush()
     return words
 
+# %% ../nbs/08_attention.ipynb #ae8bc2d3
 def word_positions(words:list, # as returned by `prompt_tokens`
                    word:str|int, # a word of the prompt (every occurrence), or a token position
                   )->list:
@@ -66,7 +67,8 @@ KINDS = ('cross', 'self', 'both')
 
 def attention_layers(unet, # a UNet2DConditionModel, or a pipeline holding one
                      kind:str='cross', # 'cross' (attn2), 'self' (attn1) or 'both'
-                     layers=None, # None for all; a block-map spec ('up_blocks.1', 'pplus-coarse'), or a list of names/globs
+                     # None for all; a block-map spec ('up_blocks.1', 'pplus-coarse'), or a list of names/globs
+                     layers=None,
                     )->list:
     "Diffusers names of the attention layers of `kind` inside `layers`, in forward order."
     unet = getattr(unet, 'unet', unet)
@@ -74,7 +76,8 @@ def attention_layers(unet, # a UNet2DConditionModel, or a pipeline holding one
     mods = dict(unet.named_modules())
     from subattr.blocks import BlockMap
     bm = BlockMap(unet)
-    names = sorted((k[:-len('.processor')] for k in unet.attn_processors), key=bm.forward_key)   # diffusers lists mid_block last
+    # diffusers lists mid_block last
+    names = sorted((k[:-len('.processor')] for k in unet.attn_processors), key=bm.forward_key)
     cross = lambda n: bool(getattr(mods[n], 'is_cross_attention', n.endswith('attn2')))
     keep = [n for n in names if kind == 'both' or (kind == 'cross') == cross(n)]
     if layers is None: return keep
@@ -110,16 +113,21 @@ class AttentionStore:
             bm = BlockMap(self.unet)
             names = [n for n in names if getattr(mods[n], 'is_cross_attention', n.endswith('attn2'))
                      or bm[n].resolution is None or bm[n].resolution <= max_self_res]
-            if not names: raise SubattrError(f"Every chosen self-attention layer is above max_self_res={max_self_res}; raise it or pick coarser layers.")
+            if not names: raise SubattrError(f"Every chosen self-attention layer is above max_self_res={max_self_res}; "
+                                             "raise it or pick coarser layers.")
         self.layers = names
-        mods = dict(self.unet.named_modules())   # cross- or self-attention is a property of the layer, not of its map's shape
+        # cross- or self-attention is a property of the layer, not of its map's shape
+        mods = dict(self.unet.named_modules())
         self.cross_layers = {n for n in names if getattr(mods[n], 'is_cross_attention', n.endswith('attn2'))}
         self.words, self.timesteps, self._active, self._qk, self._seen = None, [], False, {}, -1
         self._mean, self._n, self._all = {}, {}, {}
         # Hooks on each layer's to_q and to_k (their outputs) and on the layer itself (after its processor ran):
-        # diffusers' own processor computes the attention untouched, and the maps are softmax(QKᵀ·scale) of the same Q, K
-        qk = lambda n: (f'{n}.to_q', f'{n}.to_k') if getattr(mods[n], 'to_q', None) is not None else ()   # fused QKV: refused when recording
-        self._hooks = Hooks(self.pipe or self.unet, [p for n in self.layers for p in (*qk(n), n)], post=self._post, guided=cond_only)
+        # diffusers' own processor computes the attention untouched,
+        # and the maps are softmax(QKᵀ·scale) of the same Q, K
+        # fused QKV: refused when recording
+        qk = lambda n: (f'{n}.to_q', f'{n}.to_k') if getattr(mods[n], 'to_q', None) is not None else ()
+        self._hooks = Hooks(self.pipe or self.unet, [p for n in self.layers for p in (*qk(n), n)], post=self._post,
+                            guided=cond_only)
     # -- entering and leaving
     def __enter__(self): self._hooks.__enter__(); self._active = True; return self
     def __exit__(self, *exc): self._active = False; return self._hooks.__exit__(*exc)
@@ -132,7 +140,8 @@ class AttentionStore:
         q, k = self._qk.pop('to_q', None), self._qk.pop('to_k', None)
         if not self._recording(): return
         if q is None or k is None:
-            raise SubattrError(f"'{name}' computed no separate Q/K (fused projections?); call `unet.unfuse_qkv_projections()` before recording.")
+            raise SubattrError(f"'{name}' computed no separate Q/K (fused projections?); "
+                               "call `unet.unfuse_qkv_projections()` before recording.")
         if self._seen != h.step: self._seen = h.step; self.timesteps.append(int(h.timestep))
         self._hw = h.sample_shape[-2:]
         self._add(name, m, h.cond(q), h.cond(k))
@@ -142,18 +151,23 @@ class AttentionStore:
         k = k.reshape(b, -1, h, k.shape[-1] // h).transpose(1, 2)
         if getattr(attn, 'norm_q', None) is not None: q = attn.norm_q(q)
         if getattr(attn, 'norm_k', None) is not None: k = attn.norm_k(k)
-        # float32 softmax, as diffusers' explicit AttnProcessor does with upcast_softmax; SD pipelines use no attention mask
+        # float32 softmax, as diffusers' explicit AttnProcessor does with upcast_softmax;
+        # SD pipelines use no attention mask
         p = (q.float() @ k.float().transpose(-1, -2) * attn.scale).softmax(-1)   # b × heads × N × M
         if self.heads == 'mean': p = p.mean(1)
         N, (H, W) = p.shape[-2], self._hw
         r = (H, W)
-        while r[0] * r[1] > N: r = (-(-r[0] // 2), -(-r[1] // 2))   # each level halves the side, rounding up (65 → 33 → 17)
-        if r[0] * r[1] != N: raise SubattrError(f"'{name}' has {N} query positions, which no level of a {H}×{W} latent gives.")
+        # each level halves the side, rounding up (65 → 33 → 17)
+        while r[0] * r[1] > N: r = (-(-r[0] // 2), -(-r[1] // 2))
+        if r[0] * r[1] != N: raise SubattrError(f"'{name}' has {N} query positions, "
+                                                f"which no level of a {H}×{W} latent gives.")
         p = p.reshape(*p.shape[:-2], *r, p.shape[-1])
         if self.steps == 'all': self._all.setdefault(name, []).append(p.to('cpu', torch.float16)); return
         m = self._mean.get(name)
         if m is None: self._mean[name] = p; self._n[name] = 1; return
-        if m.shape != p.shape: raise SubattrError(f"'{name}' changed shape between steps ({tuple(m.shape)} → {tuple(p.shape)}); record one pipeline call per store.")
+        if m.shape != p.shape:
+            raise SubattrError(f"'{name}' changed shape between steps ({tuple(m.shape)} → {tuple(p.shape)}); "
+                               "record one pipeline call per store.")
         self._n[name] += 1; m.add_(p - m, alpha=1 / self._n[name])   # running mean: memory does not grow with steps
     # -- results
     @property
@@ -167,7 +181,8 @@ class AttentionStore:
         src = self._all if self.steps == 'all' else self._mean
         return sum(2 * (sum(t.numel() for t in v) if isinstance(v, list) else v.numel()) for v in src.values())
     def __repr__(self):
-        return f"AttentionStore({self.kind}, {len(self.layers)} layers, steps={self.steps}, heads={self.heads}, {len(self.timesteps)} steps recorded)"
+        return (f"AttentionStore({self.kind}, {len(self.layers)} layers, steps={self.steps}, "
+                f"heads={self.heads}, {len(self.timesteps)} steps recorded)")
 
 # %% ../nbs/08_attention.ipynb #1c4bb5e5
 def word_maps(store:AttentionStore, # a cross-attention recording
@@ -177,18 +192,22 @@ def word_maps(store:AttentionStore, # a cross-attention recording
              )->dict:
     "Layer -> the word's map `([step,] [head,] h, w)` in float32 for prompt `i`."
     words = words or (store.words[i] if store.words else None)
-    if words is None: raise SubattrError("The store does not know the prompt; pass `words=prompt_tokens(tokenizer, prompt)`.")
+    if words is None: raise SubattrError("The store does not know the prompt; "
+                                         "pass `words=prompt_tokens(tokenizer, prompt)`.")
     pos = word_positions(words, word)
     out = {}
     for n, m in store.maps.items():
-        if n not in getattr(store, 'cross_layers', ()): continue   # by kind: at 4×4 pixels a self-attention map has 16 keys, as a 16-token prompt does
+        # by kind: at 4×4 pixels a self-attention map has 16 keys, as a 16-token prompt does
+        if n not in getattr(store, 'cross_layers', ()): continue
         m = m[:, i] if store.steps == 'all' else m[i]
         out[n] = m[..., pos].float().sum(-1)
     if not out: raise SubattrError('The store holds no cross-attention maps; record with kind="cross" or "both".')
     return out
 
+# %% ../nbs/08_attention.ipynb #0077a21c
 def layer_group(name:str, by:str='attention')->str:
-    "The group a layer belongs to: 'layer' (itself), 'attention' (its Transformer2DModel), 'block' (its down/mid/up block), 'all'."
+    ("The group a layer belongs to: 'layer' (itself), 'attention' "
+     "(its Transformer2DModel), 'block' (its down/mid/up block), 'all'.")
     if by == 'layer': return name
     if by == 'all': return 'unet'
     parts = name.split('.')
@@ -205,7 +224,8 @@ def aggregate(maps:dict, # layer -> tensor (..., h, w), as `word_maps` returns
     groups = {}
     for n, m in maps.items():
         lead = m.shape[:-2]
-        r = F.interpolate(m.float().reshape(-1, 1, *m.shape[-2:]), size=(size, size), mode='bilinear', align_corners=False)
+        r = F.interpolate(m.float().reshape(-1, 1, *m.shape[-2:]), size=(size, size), mode='bilinear',
+                          align_corners=False)
         groups.setdefault(layer_group(n, by), []).append(r.reshape(*lead, size, size))
     return {g: torch.stack(v).mean(0) for g, v in groups.items()}
 
@@ -220,7 +240,8 @@ def record(pipe, # any diffusers SD/SDXL pipeline
           )->tuple:
     "Sample `prompt` while recording attention; returns (store, images as N×H×W×3 uint8)."
     prompts = [prompt] if isinstance(prompt, str) else list(prompt)
-    if not prompts or any(not p.strip() for p in prompts): raise SubattrError('The prompt is empty; give the text to draw.')
+    if not prompts or any(not p.strip() for p in prompts):
+        raise SubattrError('The prompt is empty; give the text to draw.')
     if 'keep' in kw: kw['steps'] = kw.pop('keep')
     extra = dict(height=size, width=size) if size else {}
     with AttentionStore(pipe, **kw) as store:
@@ -238,10 +259,12 @@ def save_store(store:AttentionStore, # a finished recording
     from safetensors.torch import save_file
     folder = Path(folder); maps = store.maps
     save_file({n: m.contiguous() for n, m in maps.items()}, str(folder/'maps.safetensors'))
-    axes = (['step'] if store.steps == 'all' else []) + ['prompt'] + (['head'] if store.heads == 'all' else []) + ['y', 'x', 'key']
+    axes = ((['step'] if store.steps == 'all' else []) + ['prompt'] + (['head'] if store.heads == 'all' else [])
+            + ['y', 'x', 'key'])
     index = dict(meta, file='maps.safetensors', kind=store.kind, steps=store.steps, heads=store.heads, axes=axes,
                  prompts=getattr(store, 'prompts', None), words=store.words, timesteps=store.timesteps,
-                 layers={n: dict(shape=list(m.shape), group=layer_group(n), block=layer_group(n, 'block')) for n, m in maps.items()})
+                 layers={n: dict(shape=list(m.shape), group=layer_group(n), block=layer_group(n, 'block'))
+                         for n, m in maps.items()})
     (folder/'index.json').write_text(json.dumps(index, indent=1))
     return folder/'index.json'
 

@@ -24,25 +24,33 @@ class OracleObjective(nn.Module):
         super().__init__()
         from subattr.shapesworld import ATTRS
         if attr not in ATTRS: raise SubattrError(f"Unknown attribute '{attr}'; choose one of {', '.join(ATTRS)}.")
-        if value not in ATTRS[attr]: raise SubattrError(f"'{value}' is not a {attr}; choose one of {', '.join(ATTRS[attr])}.")
-        self.net, self.attr, self.index, self.name = oracle.net.eval().requires_grad_(False), attr, ATTRS[attr].index(value), f'{attr}={value}'
+        if value not in ATTRS[attr]: raise SubattrError(f"'{value}' is not a {attr}; "
+                                                        f"choose one of {', '.join(ATTRS[attr])}.")
+        self.net, self.attr, self.index, self.name = (oracle.net.eval().requires_grad_(False), attr,
+                                                      ATTRS[attr].index(value), f'{attr}={value}')
     def forward(self, x01):
-        if x01.shape[-1] != 64: x01 = F.interpolate(x01, size=(64, 64), mode='bilinear', align_corners=False, antialias=True)
+        if x01.shape[-1] != 64: x01 = F.interpolate(x01, size=(64, 64), mode='bilinear', align_corners=False,
+                                                    antialias=True)
         return self.net(x01.clamp(0, 1))[self.attr][:, self.index]
 
+# %% ../nbs/11_attribution.ipynb #1b132376
 class ClipObjective(nn.Module):
     "Cosine similarity between CLIP's embeddings of the image and of a text."
     def __init__(self, clip, # a transformers `CLIPModel`
                  tokenizer, # its tokenizer
                  text:str, # what the image should show, e.g. 'a red circle'
-                 mean=(0.48145466, 0.4578275, 0.40821073), std=(0.26862954, 0.26130258, 0.27577711), # CLIP's pixel normalisation
+                 # CLIP's pixel normalisation
+                 mean=(0.48145466, 0.4578275, 0.40821073), std=(0.26862954, 0.26130258, 0.27577711),
                 ):
         super().__init__()
         self.clip, self.name = clip.eval().requires_grad_(False), f'clip:{text}'
         self.size = clip.config.vision_config.image_size
-        ids = tokenizer(text, padding='max_length', max_length=tokenizer.model_max_length, truncation=True, return_tensors='pt').input_ids
-        with torch.no_grad(): self.register_buffer('text', F.normalize(_features(clip.get_text_features(input_ids=ids)), dim=-1))
-        self.register_buffer('mean', torch.tensor(mean).view(1, 3, 1, 1)); self.register_buffer('std', torch.tensor(std).view(1, 3, 1, 1))
+        ids = tokenizer(text, padding='max_length', max_length=tokenizer.model_max_length, truncation=True,
+                        return_tensors='pt').input_ids
+        with torch.no_grad():
+            self.register_buffer('text', F.normalize(_features(clip.get_text_features(input_ids=ids)), dim=-1))
+        self.register_buffer('mean', torch.tensor(mean).view(1, 3, 1, 1))
+        self.register_buffer('std', torch.tensor(std).view(1, 3, 1, 1))
     def forward(self, x01):
         x = F.interpolate(x01.clamp(0, 1), size=(self.size, self.size), mode='bicubic', align_corners=False)
         img = F.normalize(_features(self.clip.get_image_features(pixel_values=(x - self.mean) / self.std)), dim=-1)
@@ -50,7 +58,8 @@ class ClipObjective(nn.Module):
 
 def _features(o):
     "transformers 5 may return an output object where 4.x returned a tensor."
-    return o if torch.is_tensor(o) else getattr(o, 'pooler_output', None) if getattr(o, 'pooler_output', None) is not None else o[0]
+    return (o if torch.is_tensor(o) else getattr(o, 'pooler_output', None)
+            if getattr(o, 'pooler_output', None) is not None else o[0])
 
 # %% ../nbs/11_attribution.ipynb #78351321
 class StepObjective(nn.Module):
@@ -63,7 +72,8 @@ class StepObjective(nn.Module):
         self.sf = pipe.vae.config.scaling_factor
         dev = pipe.unet.device
         self.pipe_encode = lambda p: C.encode(pipe, p, size, dev)['encoder_hidden_states']
-        with torch.no_grad(): enc = C.encode(pipe, prompt, size, dev)   # SDXL: with the pooled text embedding and size ids
+        # SDXL: with the pooled text embedding and size ids
+        with torch.no_grad(): enc = C.encode(pipe, prompt, size, dev)
         self.emb, self.added = enc['encoder_hidden_states'], enc.get('added_cond_kwargs')
         self.scheduler = pipe.scheduler
         self.latent = None
@@ -73,7 +83,8 @@ class StepObjective(nn.Module):
     def x0(self, x, emb=None):
         n = len(x); emb = self.emb if emb is None else emb
         added = None if self.added is None else {k: v.expand(n, *v.shape[1:]) for k, v in self.added.items()}
-        out = self.unet(x, self.t, encoder_hidden_states=emb.expand(n, -1, -1).to(x.dtype), added_cond_kwargs=added).sample
+        out = self.unet(x, self.t, encoder_hidden_states=emb.expand(n, -1, -1).to(x.dtype),
+                        added_cond_kwargs=added).sample
         return C.predicted_x0(self.scheduler, x, self.t, out)
     def forward(self, inp):
         "`inp`: noisy latents; or, once `latent` is set, token embeddings (the latent then stays fixed)."
@@ -81,12 +92,15 @@ class StepObjective(nn.Module):
         img = self.vae.decode(self.x0(x, emb) / self.sf).sample
         return self.objective((img.float() + 1) / 2)
 
+# %% ../nbs/11_attribution.ipynb #58882bd9
 def noisy_latent(pipe, image, # N×3×H×W in [0, 1], or an H×W×3 uint8 array
                  t:int, seed:int=0)->torch.Tensor:
     "The VAE latent of `image` (posterior mean, scaled) with the scheduler's noise for timestep `t` added (seeded)."
-    if isinstance(image, np.ndarray): image = torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1)[None].float() / 255
+    if isinstance(image, np.ndarray):
+        image = torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1)[None].float() / 255
     p = next(pipe.vae.parameters())
-    with torch.no_grad(): z = pipe.vae.encode(image.to(p.device, p.dtype) * 2 - 1).latent_dist.mean * pipe.vae.config.scaling_factor
+    with torch.no_grad():
+        z = pipe.vae.encode(image.to(p.device, p.dtype) * 2 - 1).latent_dist.mean * pipe.vae.config.scaling_factor
     noise = torch.randn(z.shape, generator=torch.Generator().manual_seed(seed)).to(z.device, z.dtype)
     return pipe.scheduler.add_noise(z, noise, torch.tensor([int(t)]))
 
@@ -98,12 +112,14 @@ def attribution_modules(unet, spec:str='resnet,attention')->list:
     from subattr.blocks import BlockMap
     bm = BlockMap(getattr(unet, 'unet', unet))
     sel = bm.select(spec)
-    names = [r.name for r in bm.rows if r.depth == 1 and r.name in sel] or sel.modules   # a block means its ResNets, attentions, samplers
+    # a block means its ResNets, attentions, samplers
+    names = [r.name for r in bm.rows if r.depth == 1 and r.name in sel] or sel.modules
     return _check_modules(bm, names)
 
 def _check_modules(bm, names):
     bad = [n for n in names if bm.by_name.get(n) is not None and bm[n].kind == 'down_block']
-    if bad: raise SubattrError(f"'{bad[0]}' returns its skip connections too, which captum cannot scale; attribute to its ResNets and attentions instead.")
+    if bad: raise SubattrError(f"'{bad[0]}' returns its skip connections too, which captum cannot scale; "
+                               "attribute to its ResNets and attentions instead.")
     return names
 
 def _one(method, f, layer, x, base, n_steps, internal_batch_size):
@@ -115,6 +131,7 @@ def _one(method, f, layer, x, base, n_steps, internal_batch_size):
     a = a[0] if isinstance(a, (tuple, list)) else a
     return a, d
 
+# %% ../nbs/11_attribution.ipynb #35c9b3e4
 def block_attribution(pipe, # an SD 1.x/2.x or SDXL pipeline
                       objective, # images in [0, 1] → one number each (`OracleObjective`, `ClipObjective`, ...)
                       image, # the reference image (H×W×3 uint8, or 1×3×H×W in [0, 1])
@@ -125,26 +142,32 @@ def block_attribution(pipe, # an SD 1.x/2.x or SDXL pipeline
                       n_steps:int=8, # integration points (ig, conductance)
                       internal_batch_size:int=8, # points per forward/backward pass: the memory bound
                       seed:int=0, # noise for the noisy latents
-                      baseline:str='latent', # 'latent': from the all-zero latent; 'prompt': from `negative_prompt`, same latent
+                      # 'latent': from the all-zero latent; 'prompt': from `negative_prompt`, same latent
+                      baseline:str='latent',
                       negative_prompt:str='', # the baseline text when baseline='prompt'
                      )->dict:
     "{'scores': {t: {module: total}}, 'maps': {t: {module: h×w}}, 'value': {t: objective}, 'delta': {t: {module: Δ}}}."
-    if baseline not in ('latent', 'prompt'): raise SubattrError(f"baseline must be 'latent' or 'prompt', got {baseline!r}.")
+    if baseline not in ('latent', 'prompt'):
+        raise SubattrError(f"baseline must be 'latent' or 'prompt', got {baseline!r}.")
     if method not in METHODS: raise SubattrError(f"Unknown method '{method}'; choose one of {', '.join(METHODS)}.")
     from subattr.blocks import BlockMap
-    names = attribution_modules(pipe.unet, modules) if isinstance(modules, str) else _check_modules(BlockMap(pipe.unet), list(modules))
+    names = (attribution_modules(pipe.unet, modules) if isinstance(modules, str)
+             else _check_modules(BlockMap(pipe.unet), list(modules)))
     saved = [(p, p.requires_grad) for m in (pipe.unet, pipe.vae) for p in m.parameters()]
-    res = dict(scores={}, maps={}, value={}, delta={}, method=method, objective=getattr(objective, 'name', str(objective)))
+    res = dict(scores={}, maps={}, value={}, delta={}, method=method,
+               objective=getattr(objective, 'name', str(objective)))
     try:
         for p, _ in saved: p.requires_grad_(False)   # gradients flow to the activations only: no weight grads kept
         for t in timesteps:
-            f = StepObjective(pipe, objective, prompt, t, size=image.shape[0] if isinstance(image, np.ndarray) else image.shape[-1])
+            f = StepObjective(pipe, objective, prompt, t,
+                              size=image.shape[0] if isinstance(image, np.ndarray) else image.shape[-1])
             x, base = noisy_latent(pipe, image, t, seed), None   # captum's default baseline: zeros
             if baseline == 'prompt': f.latent, x, base = x, f.emb, f.embed(negative_prompt)
             with torch.no_grad(): res['value'][int(t)] = float(f(x)[0])
             sc, mp, dl = {}, {}, {}
             for n in names:
-                with seeded(seed): a, d = _one(method, f, pipe.unet.get_submodule(n), x, base, n_steps, internal_batch_size)
+                with seeded(seed): a, d = _one(method, f, pipe.unet.get_submodule(n), x, base, n_steps,
+                                               internal_batch_size)
                 a = a.detach().float()
                 sc[n] = float(a.sum()) if method != 'gradcam' else float(a.mean())
                 mp[n] = a[0].sum(0) if a.ndim == 4 else a[0]
@@ -154,6 +177,7 @@ def block_attribution(pipe, # an SD 1.x/2.x or SDXL pipeline
         for p, g in saved: p.requires_grad_(g)
     return res
 
+# %% ../nbs/11_attribution.ipynb #a00df808
 def attribution_shares(res:dict, absolute:bool=True)->dict:
     "Module → its score averaged over timesteps (absolute values by default), as a share of the total over modules."
     ts = list(res['scores']); names = list(res['scores'][ts[0]])

@@ -21,7 +21,9 @@ __all__ = ['KINDS', 'PROJECTIONS', 'PRESETS', 'BLOCKMAPS_FILE', 'Block', 'Preset
 class Block:
     "One row of the block map."
     name:str # diffusers module name, e.g. 'up_blocks.1.attentions.0'
-    kind:str # down_block, mid_block, up_block, resnet, attention, transformer, attn1, attn2, ff, downsample, upsample, conv, norm, embedding
+    # down_block, mid_block, up_block, resnet, attention, transformer, attn1, attn2, ff, downsample, upsample, conv,
+    # norm, embedding
+    kind:str
     part:str # 'down', 'mid', 'up', or 'io' for the stem, time embedding and output head
     depth:int # 0 blocks, 1 their ResNets/attentions/samplers, 2 transformer layers, 3 attn1/attn2/ff
     level:int # resolution level: 0 is the full latent resolution, each level halves it
@@ -44,14 +46,17 @@ _IO = {'conv_in': ('conv', 'input_blocks.0.0'), 'time_embedding': ('embedding', 
        'add_embedding': ('embedding', 'label_emb.0'), 'class_embedding': ('embedding', 'label_emb'),
        'conv_norm_out': ('norm', 'out.0'), 'conv_out': ('conv', 'out.2')}
 
+# %% ../nbs/02_blocks.ipynb #3d6fc78c
 def _walk_unet(unet)->list:
     "Rows of the block map in forward order."
     ss = unet.config.sample_size; ss = ss[0] if isinstance(ss, (list, tuple)) else ss
-    if not isinstance(ss, int): raise SubattrError(f"This UNet's config has no usable sample_size ({ss!r}); block resolutions cannot be given.")
+    if not isinstance(ss, int): raise SubattrError(f"This UNet's config has no usable sample_size ({ss!r}); "
+                                                   "block resolutions cannot be given.")
     n = lambda m: sum(p.numel() for p in m.parameters())
     rows, pplus = [], [0]
     def add(name, kind, part, depth, level, m, ldm, pp=None):
-        rows.append(Block(name, kind, part, depth, level, None if kind == 'embedding' else ss >> level, _channels(m), n(m), pp, ldm))
+        rows.append(Block(name, kind, part, depth, level, None if kind == 'embedding' else ss >> level, _channels(m),
+                          n(m), pp, ldm))
     def attention(name, part, level, att, ldm):
         add(name, 'attention', part, 1, level, att, ldm)
         for k, tb in enumerate(getattr(att, 'transformer_blocks', [])):
@@ -61,9 +66,11 @@ def _walk_unet(unet)->list:
             add(tn, 'transformer', part, 2, level, tb, tl, idx)
             for sub in ('attn1', 'attn2', 'ff'):
                 if getattr(tb, sub, None) is not None:
-                    add(f'{tn}.{sub}', sub, part, 3, level, getattr(tb, sub), f'{tl}.{sub}', idx if sub == 'attn2' else None)
+                    add(f'{tn}.{sub}', sub, part, 3, level, getattr(tb, sub), f'{tl}.{sub}',
+                        idx if sub == 'attn2' else None)
     for top in ('conv_in', 'time_embedding', 'add_embedding', 'class_embedding'):
-        if getattr(unet, top, None) is not None and n(getattr(unet, top)): add(top, _IO[top][0], 'io', 0, 0, getattr(unet, top), _IO[top][1])
+        if getattr(unet, top, None) is not None and n(getattr(unet, top)):
+            add(top, _IO[top][0], 'io', 0, 0, getattr(unet, top), _IO[top][1])
     ldm = 1
     for i, b in enumerate(unet.down_blocks):
         nr, start = len(b.resnets), len(rows)
@@ -71,10 +78,12 @@ def _walk_unet(unet)->list:
         atts = getattr(b, 'attentions', None) or []
         for j, r in enumerate(b.resnets):
             add(f'down_blocks.{i}.resnets.{j}', 'resnet', 'down', 1, i, r, f'input_blocks.{ldm+j}.0')
-            if j < len(atts): attention(f'down_blocks.{i}.attentions.{j}', 'down', i, atts[j], f'input_blocks.{ldm+j}.1')
+            if j < len(atts): attention(f'down_blocks.{i}.attentions.{j}', 'down', i, atts[j],
+                                        f'input_blocks.{ldm+j}.1')
         last = ldm + nr - 1
         for k, d in enumerate(b.downsamplers or []):
-            last = ldm + nr; add(f'down_blocks.{i}.downsamplers.{k}', 'downsample', 'down', 1, i, d, f'input_blocks.{last}.0')
+            last = ldm + nr
+            add(f'down_blocks.{i}.downsamplers.{k}', 'downsample', 'down', 1, i, d, f'input_blocks.{last}.0')
         rows[start].ldm_name = f'input_blocks.{ldm}-{last}' if last > ldm else f'input_blocks.{ldm}'; ldm = last + 1
     mid, lm = unet.mid_block, len(unet.down_blocks) - 1
     if mid is not None:
@@ -86,13 +95,15 @@ def _walk_unet(unet)->list:
     ldm = 0
     for i, b in enumerate(unet.up_blocks):
         nr, start, lv = len(b.resnets), len(rows), len(unet.up_blocks) - 1 - i
-        add(f'up_blocks.{i}', 'up_block', 'up', 0, lv, b, f'output_blocks.{ldm}-{ldm+nr-1}' if nr > 1 else f'output_blocks.{ldm}')
+        add(f'up_blocks.{i}', 'up_block', 'up', 0, lv, b,
+            f'output_blocks.{ldm}-{ldm+nr-1}' if nr > 1 else f'output_blocks.{ldm}')
         atts = getattr(b, 'attentions', None) or []
         for j, r in enumerate(b.resnets):
             add(f'up_blocks.{i}.resnets.{j}', 'resnet', 'up', 1, lv, r, f'output_blocks.{ldm+j}.0')
             if j < len(atts): attention(f'up_blocks.{i}.attentions.{j}', 'up', lv, atts[j], f'output_blocks.{ldm+j}.1')
         for k, u in enumerate(b.upsamplers or []):
-            add(f'up_blocks.{i}.upsamplers.{k}', 'upsample', 'up', 1, lv, u, f'output_blocks.{ldm+nr-1}.{2 if atts else 1}')
+            add(f'up_blocks.{i}.upsamplers.{k}', 'upsample', 'up', 1, lv, u,
+                f'output_blocks.{ldm+nr-1}.{2 if atts else 1}')
         ldm += nr
     for top in ('conv_norm_out', 'conv_out'):
         if getattr(unet, top, None) is not None: add(top, _IO[top][0], 'io', 0, 0, getattr(unet, top), _IO[top][1])
@@ -101,7 +112,8 @@ def _walk_unet(unet)->list:
 # %% ../nbs/02_blocks.ipynb #fb0cb4ec
 KINDS = ('down_block', 'mid_block', 'up_block', 'resnet', 'attention', 'transformer', 'attn1', 'attn2', 'ff',
          'downsample', 'upsample', 'conv', 'norm', 'embedding')
-PROJECTIONS = {'to_q': 'to_q', 'to_k': 'to_k', 'to_v': 'to_v', 'to_out': 'to_out.0', 'proj_in': 'proj_in', 'proj_out': 'proj_out'}
+PROJECTIONS = {'to_q': 'to_q', 'to_k': 'to_k', 'to_v': 'to_v', 'to_out': 'to_out.0', 'proj_in': 'proj_in',
+               'proj_out': 'proj_out'}
 
 @dataclass(frozen=True)
 class Preset:
@@ -112,17 +124,21 @@ class Preset:
     missing:str='' # why it does not exist for the other layout
 
 _SD_DEC_ATTN1 = 'up_blocks.{}.attentions.{}.transformer_blocks.*.attn1.to_[{}]'
+
+# %% ../nbs/02_blocks.ipynb #21376f5c
 PRESETS = {
   'seed-shape': Preset({'sd': 'down_block', 'sdxl': 'down_block'}, "subattr's seed notes",
                        'shape/structure: all down (encoder) blocks'),
   'seed-appearance': Preset({'sd': 'up_block', 'sdxl': 'up_block'}, "subattr's seed notes",
                             'appearance: all up (decoder) blocks'),
-  'mid': Preset({'sd': 'mid_block', 'sdxl': 'mid_block'}, 'B-LoRA (on SD 1.5: "the bottleneck is responsible for content")',
-                'the bottleneck'),
+  'mid': Preset({'sd': 'mid_block', 'sdxl': 'mid_block'},
+                'B-LoRA (on SD 1.5: "the bottleneck is responsible for content")', 'the bottleneck'),
   'pplus-coarse': Preset({'sd': 'attention&level:2|3', 'sdxl': 'attention&level:2'}, 'P+ / XTI (SD 1.4)',
-                         'shape: the attentions of the coarse cross-attention layers (16² and 8² in SD 1.x), encoder and decoder'),
+                         'shape: the attentions of the coarse cross-attention '
+                         'layers (16² and 8² in SD 1.x), encoder and decoder'),
   'pplus-fine': Preset({'sd': 'attention&level:0|1', 'sdxl': 'attention&level:1'}, 'P+ / XTI (SD 1.4)',
-                       'appearance: the attentions of the fine cross-attention layers (64² and 32² in SD 1.x), encoder and decoder'),
+                       'appearance: the attentions of the fine cross-attention '
+                       'layers (64² and 32² in SD 1.x), encoder and decoder'),
   'blora-content': Preset({'sdxl': 'up_blocks.0.attentions.0'}, 'B-LoRA (SDXL)', 'content',
                           "B-LoRA is defined for SDXL; its author found no clean content/style split in SD 1.5"),
   'blora-style': Preset({'sdxl': 'up_blocks.0.attentions.1'}, 'B-LoRA (SDXL)', 'style (colour, texture)',
@@ -133,10 +149,12 @@ PRESETS = {
                                'InstantStyle (SDXL; SD 1.5 experimental variant)', 'style'),
   'pnp-structure': Preset({'sd': 'up_blocks.1.resnets.1,' + ','.join(_SD_DEC_ATTN1.format(b, a, 'qk') for b, a in
                                   (('1', '[12]'), ('[23]', '*')))},
-                          'Plug-and-Play (SD 1.4/2.1)', 'structure: decoder ResNet up_blocks.1.resnets.1 and decoder self-attention Q/K',
+                          'Plug-and-Play (SD 1.4/2.1)',
+                          'structure: decoder ResNet up_blocks.1.resnets.1 and decoder self-attention Q/K',
                           'Plug-and-Play is defined for SD 1.x/2.x only'),
   'styleid-appearance': Preset({'sd': _SD_DEC_ATTN1.format('[23]', '*', 'kv')}, 'StyleID (SD 1.4/2.1)',
-                               'style: self-attention K/V of the decoder at 32² and 64²', 'StyleID is defined for SD 1.x/2.x only'),
+                               'style: self-attention K/V of the decoder at 32² and 64²',
+                               'StyleID is defined for SD 1.x/2.x only'),
   'custom-diffusion-kv': Preset({'sd': 'attn2&to_k,attn2&to_v', 'sdxl': 'attn2&to_k,attn2&to_v'}, 'Custom Diffusion',
                                 'the concept: cross-attention K/V projections'),
 }
@@ -173,7 +191,8 @@ class BlockMap:
         unet = getattr(unet, 'unet', unet)
         self.unet = unet
         self._index(unet.config, _walk_unet(unet), {n: p.numel() for n, p in unet.named_parameters()},
-                    [n for n, m in unet.named_modules() if not isinstance(m, (nn.ModuleList, nn.ModuleDict))])  # containers are not blocks
+                    # containers are not blocks
+                    [n for n, m in unet.named_modules() if not isinstance(m, (nn.ModuleList, nn.ModuleDict))])
     def _index(self, config, rows:list, numels:dict, module_names:list):
         self.config, self.rows, self.numels, self.module_names = config, rows, numels, module_names
         self.layout, self.arch = unet_layout(config), unet_arch(config)
@@ -184,7 +203,8 @@ class BlockMap:
         self._ldm = {}
         for r in self.rows:   # 'input_blocks.4' = its ResNet and attention; 'input_blocks.4.1' = the attention
             if not r.ldm_name: continue
-            self._ldm.setdefault(r.ldm_name, []).append(r.name)   # exact names, and the printed ranges 'input_blocks.1-3'
+            # exact names, and the printed ranges 'input_blocks.1-3'
+            self._ldm.setdefault(r.ldm_name, []).append(r.name)
             if r.depth <= 1 and re.fullmatch(r'\w+\.\d+\.\d+|out\.\d|label_emb\.0', r.ldm_name):
                 self._ldm.setdefault(r.ldm_name.rsplit('.', 1)[0], []).append(r.name)
     def forward_key(self, name:str)->tuple:
@@ -204,7 +224,8 @@ class BlockMap:
 def _values(v:str, conv=str)->list:
     out = []
     for x in v.split('|'):
-        if conv is int and re.fullmatch(r'\d+\s*-\s*\d+', x.strip()): a, b = map(int, x.split('-')); out += range(a, b+1)
+        if conv is int and re.fullmatch(r'\d+\s*-\s*\d+', x.strip()):
+            a, b = map(int, x.split('-')); out += range(a, b+1)
         else: out.append(conv(x.strip()))
     return out
 
@@ -224,13 +245,15 @@ def _atom(bm:BlockMap, a:str)->frozenset:
         try: ix = set(_values(v, int))
         except ValueError: raise SubattrError(f"'{a}' needs integers, e.g. {pre}:0-5 or {pre}:16|8.") from None
         if pre == 'pplus': return mods(r.name for r in bm.rows if r.kind == 'attn2' and r.pplus_index in ix)
-        return mods(r.name for r in bm.rows if r.depth == 0 and r.part != 'io' and getattr(r, 'resolution' if pre == 'res' else 'level') in ix)
+        return mods(r.name for r in bm.rows if r.depth == 0 and r.part != 'io'
+                    and getattr(r, 'resolution' if pre == 'res' else 'level') in ix)
     if v in bm._ldm: return mods(bm._ldm[v])
     if pre == 'ldm': return frozenset()
     if v in bm.by_name or v in bm._modset: return mods([v])
     if any(c in v for c in '*?['): return mods(n for n in bm.module_names[1:] if fnmatch.fnmatchcase(n, v))
     return frozenset()
 
+# %% ../nbs/02_blocks.ipynb #88ea8c57
 def _suggest(bm:BlockMap, a:str)->str:
     pool = [r.name for r in bm.rows] + list(PRESETS) + list(KINDS) + list(bm._ldm)
     close = difflib.get_close_matches(a, pool, n=3, cutoff=0.6)
@@ -261,7 +284,8 @@ def select(bm:BlockMap, # the block map of the UNet
         if not ps: raise SubattrError(f"'{term}' selects nothing on this {bm.label} (its parts do not overlap).")
         (drop if neg else keep).update(ps)
     params = keep - drop
-    if not keep: raise SubattrError(f"'{spec}' only removes ('-' terms); removals need something to remove from, e.g. 'seed-appearance,-up_blocks.0'.")
+    if not keep: raise SubattrError(f"'{spec}' only removes ('-' terms); removals need something "
+                                    "to remove from, e.g. 'seed-appearance,-up_blocks.0'.")
     if not params: raise SubattrError(f"'{spec}' selects nothing on this {bm.label}.")
     return Selection(bm, params, spec)
 
@@ -278,19 +302,22 @@ def presets_table()->str:
 
 # %% ../nbs/02_blocks.ipynb #beac7dd8
 BLOCKMAPS_FILE = 'blockmaps.json.gz'
-_SIZE_KEYS = ('block_out_channels', 'cross_attention_dim', 'norm_num_groups', 'attention_head_dim', 'num_attention_heads',
-              'addition_time_embed_dim', 'projection_class_embeddings_input_dim')
+_SIZE_KEYS = ('block_out_channels', 'cross_attention_dim', 'norm_num_groups', 'attention_head_dim',
+              'num_attention_heads', 'addition_time_embed_dim', 'projection_class_embeddings_input_dim')
 
 def structure_key(cfg:dict, defaults:dict)->str:
-    "A UNet config without its channel counts and bookkeeping, with diffusers' defaults filled in: equal keys, equal names."
+    ("A UNet config without its channel counts and bookkeeping, "
+     "with diffusers' defaults filled in: equal keys, equal names.")
     full = {**defaults, **dict(cfg)}
     return json.dumps({k: full[k] for k in sorted(full) if k not in _SIZE_KEYS and not k.startswith('_')}, default=str)
 
 def _record(bm:BlockMap)->dict:
     "A map as plain data: what `BlockMap.from_record` rebuilds without torch."
-    rec = dict(config={k: v for k, v in dict(bm.config).items() if not k.startswith('_')}, rows=[asdict(r) for r in bm.rows], numels=bm.numels, module_names=bm.module_names)
+    rec = dict(config={k: v for k, v in dict(bm.config).items() if not k.startswith('_')},
+               rows=[asdict(r) for r in bm.rows], numels=bm.numels, module_names=bm.module_names)
     return json.loads(json.dumps(rec, default=str))   # as JSON holds it (tuples become lists)
 
+# %% ../nbs/02_blocks.ipynb #b241e493
 def _from_record(rec:dict)->BlockMap:
     bm = BlockMap.__new__(BlockMap); bm.unet = None
     bm._index(rec['config'], [Block(**r) for r in rec['rows']], rec['numels'], rec['module_names'])
@@ -312,7 +339,8 @@ def write_block_maps(path=None)->Path:
         bm = BlockMap(load_unet(m)); names[m] = structure_key(bm.config, defaults); maps[names[m]] = bm.record()
     data = json.dumps(dict(defaults=defaults, names=names, maps=maps), default=str).encode()
     path = Path(path or data_path(BLOCKMAPS_FILE))
-    atomic_write(path, lambda p: Path(p).write_bytes(gzip.compress(data, mtime=0)))   # mtime 0: the same bytes each time
+    # mtime 0: the same bytes each time
+    atomic_write(path, lambda p: Path(p).write_bytes(gzip.compress(data, mtime=0)))
     return path
 
 # %% ../nbs/02_blocks.ipynb #82b8462a
@@ -320,7 +348,8 @@ def write_block_maps(path=None)->Path:
 def _block_maps()->dict: return json.loads(gzip.decompress(data_path(BLOCKMAPS_FILE).read_bytes()))
 
 def known_map(model)->BlockMap|None:
-    "The map of a built-in name, or of a folder whose UNet has a built-in's structure, from the shipped data (no torch)."
+    ("The map of a built-in name, or of a folder whose UNet has "
+     "a built-in's structure, from the shipped data (no torch).")
     d, m = _block_maps(), str(model)
     key = d['names'].get(m)
     if key is None and (Path(m)/'unet'/'config.json').is_file():
@@ -342,7 +371,8 @@ def train_only(model:nn.Module, # a UNet or a pipeline (its UNet, text encoder(s
               ):
     "Inside the block only `sel`'s parameters require grad; every flag is restored on exit."
     from torch import nn
-    mods = [m for m in (getattr(model, k, None) for k in ('unet', 'text_encoder', 'text_encoder_2', 'vae')) if isinstance(m, nn.Module)] \
+    mods = [m for m in (getattr(model, k, None) for k in ('unet', 'text_encoder', 'text_encoder_2', 'vae'))
+            if isinstance(m, nn.Module)] \
            if not isinstance(model, nn.Module) else [model]
     saved = [(p, p.requires_grad) for m in mods for p in m.parameters()]
     unet = getattr(model, 'unet', model)
@@ -357,7 +387,9 @@ def train_only(model:nn.Module, # a UNet or a pipeline (its UNet, text encoder(s
 def trainable_params(model)->int:
     "Number of parameters that require grad in `model` (a module or a pipeline)."
     from torch import nn
-    mods = [model] if isinstance(model, nn.Module) else [getattr(model, k) for k in ('unet', 'text_encoder', 'text_encoder_2', 'vae') if isinstance(getattr(model, k, None), nn.Module)]
+    mods = ([model] if isinstance(model, nn.Module)
+            else [getattr(model, k) for k in ('unet', 'text_encoder', 'text_encoder_2', 'vae')
+                  if isinstance(getattr(model, k, None), nn.Module)])
     return sum(p.numel() for m in mods for p in m.parameters() if p.requires_grad)
 
 # %% ../nbs/02_blocks.ipynb #06632762
@@ -368,7 +400,8 @@ def _pplus_span(bm:BlockMap, r:Block)->str:
 
 def block_records(bm:BlockMap, sel:Selection|None=None)->list:
     "One dict per row (all `Block` fields, `selected` and `coverage`), for JSON."
-    return [dict(asdict(r), selected=bool(sel) and r.name in sel, coverage=round(sel.coverage(r.name), 4) if sel else 0.)
+    return [dict(asdict(r), selected=bool(sel) and r.name in sel,
+                 coverage=round(sel.coverage(r.name), 4) if sel else 0.)
             for r in bm.rows]
 
 def block_table(bm:BlockMap, sel:Selection|None=None, max_depth:int=1)->str:
@@ -379,7 +412,8 @@ def block_table(bm:BlockMap, sel:Selection|None=None, max_depth:int=1)->str:
         if r.depth > max_depth: continue
         c = sel.coverage(r.name) if sel else 0
         mark = ('yes' if c == 1 else f'{c:.0%}' if c else '') if sel else None
-        rows.append(('  '*r.depth + r.name, r.kind, f'{r.resolution}²' if r.resolution else '', str(r.channels), f'{r.params:,}', _pplus_span(bm, r), r.ldm_name)
+        rows.append(('  '*r.depth + r.name, r.kind, f'{r.resolution}²' if r.resolution else '', str(r.channels),
+                     f'{r.params:,}', _pplus_span(bm, r), r.ldm_name)
                     + ((mark,) if sel else ()))
     w = [max(len(x[i]) for x in rows + [hdr]) for i in range(len(hdr))]
     fmt = lambda x: '  '.join(s.rjust(w[i]) if i in (2, 3, 4) else s.ljust(w[i]) for i, s in enumerate(x)).rstrip()
@@ -405,7 +439,8 @@ def plot_unet(bm:BlockMap, # the block map to draw
     nl = max(r.level for r in blocks) + 1
     cm = plt.get_cmap(cmap)
     if scores:
-        vals = list(scores.values()); vmin = min(vals) if vmin is None else vmin; vmax = max(vals) if vmax is None else vmax
+        vals = list(scores.values()); vmin = min(vals) if vmin is None else vmin
+        vmax = max(vals) if vmax is None else vmax
     def colour(name):
         if scores is not None:
             if name not in scores: return '#eeeeee'
@@ -416,19 +451,25 @@ def plot_unet(bm:BlockMap, # the block map to draw
     for x, b in enumerate(blocks):
         y = -b.level; kids = [r for r in bm.rows if r.depth == 1 and r.name.startswith(b.name + '.')]
         h = .8 / max(len(kids), 1)
-        ax.add_patch(Rectangle((x - .42, y - .42), .84, .84, fill=scores is None and sel is not None and sel.coverage(b.name) == 1,
+        ax.add_patch(Rectangle((x - .42, y - .42), .84, .84,
+                               fill=scores is None and sel is not None and sel.coverage(b.name) == 1,
                                facecolor=(1, .5, .05, .15), edgecolor='k', lw=1.2 if not scores else .8))
         for k, r in enumerate(kids):
-            ax.add_patch(Rectangle((x - .38, y + .4 - (k+1)*h), .76, h*.9, facecolor=colour(r.name) if scores is None or r.name in scores else colour(b.name),
+            ax.add_patch(Rectangle((x - .38, y + .4 - (k+1)*h), .76, h*.9,
+                                   facecolor=colour(r.name) if scores is None or r.name in scores else colour(b.name),
                                    edgecolor='#777777', lw=.4))
-            if labels: ax.text(x - .33, y + .4 - (k+.55)*h, sym.get(r.kind, '?') + r.name.rsplit('.', 1)[1], fontsize=6.5, va='center')
+            if labels: ax.text(x - .33, y + .4 - (k+.55)*h, sym.get(r.kind, '?') + r.name.rsplit('.', 1)[1],
+                               fontsize=6.5, va='center')
         ax.text(x, y + .47, b.name.replace('_blocks', '').replace('_block', ''), ha='center', va='bottom', fontsize=8)
     ax.set_xlim(-.6, len(blocks) - .4); ax.set_ylim(-nl + .4, .75)
-    ax.set_yticks([-l for l in range(nl)], [f'{bm.by_name[blocks[0].name].resolution >> l}²' for l in range(nl)], fontsize=7)
-    ax.set_xticks([]); ax.spines[['top', 'right', 'bottom']].set_visible(False); ax.set_ylabel('latent resolution', fontsize=7)
+    ax.set_yticks([-l for l in range(nl)], [f'{bm.by_name[blocks[0].name].resolution >> l}²' for l in range(nl)],
+                  fontsize=7)
+    ax.set_xticks([]); ax.spines[['top', 'right', 'bottom']].set_visible(False)
+    ax.set_ylabel('latent resolution', fontsize=7)
     if scores:
         sm = plt.cm.ScalarMappable(cmap=cm, norm=plt.Normalize(vmin, vmax))
-        cb = plt.colorbar(sm, ax=ax, fraction=.03, pad=.01); cb.set_label(cbar_label, fontsize=8); cb.ax.tick_params(labelsize=7)
+        cb = plt.colorbar(sm, ax=ax, fraction=.03, pad=.01); cb.set_label(cbar_label, fontsize=8)
+        cb.ax.tick_params(labelsize=7)
     ax.set_title(title if title is not None else f"{bm.arch}" + (f": {sel.spec}" if sel else ''), fontsize=8)
     return ax
 
@@ -437,12 +478,15 @@ def plot_presets(bms:list, presets=None, figsize_per=(3.0, 1.4)):
     "A grid: one row per preset, one column per block map; absent presets drawn as a note."
     import matplotlib.pyplot as plt
     presets = list(presets or PRESETS)
-    fig, axs = plt.subplots(len(presets), len(bms), figsize=(figsize_per[0]*len(bms), figsize_per[1]*len(presets)), squeeze=False)
+    fig, axs = plt.subplots(len(presets), len(bms), figsize=(figsize_per[0]*len(bms), figsize_per[1]*len(presets)),
+                            squeeze=False)
     for i, p in enumerate(presets):
         for j, bm in enumerate(bms):
             ax = axs[i][j]
             try: plot_unet(bm, bm.select(p, _preset=True), ax=ax, title=f'{bm.arch}: {p}', labels=False)
             except SubattrError:
-                ax.axis('off'); ax.text(.5, .5, f'{p}: not defined for {bm.arch}', ha='center', va='center', fontsize=7, color='#777777')
+                ax.axis('off')
+                ax.text(.5, .5, f'{p}: not defined for {bm.arch}', ha='center', va='center', fontsize=7,
+                        color='#777777')
     fig.tight_layout()
     return fig

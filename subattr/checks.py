@@ -23,8 +23,10 @@ def toy_path()->Path:
 def unet_layout(cfg)->str:
     "'sd' (SD 1.x/2.x block layout), 'sdxl', or 'other', from a UNet config."
     d, u = tuple(cfg['down_block_types']), tuple(cfg['up_block_types'])
-    if d == ('CrossAttnDownBlock2D',)*3 + ('DownBlock2D',) and u == ('UpBlock2D',) + ('CrossAttnUpBlock2D',)*3: return 'sd'
-    if d == ('DownBlock2D',) + ('CrossAttnDownBlock2D',)*2 and u == ('CrossAttnUpBlock2D',)*2 + ('UpBlock2D',): return 'sdxl'
+    if d == ('CrossAttnDownBlock2D',)*3 + ('DownBlock2D',) and u == ('UpBlock2D',) + ('CrossAttnUpBlock2D',)*3:
+        return 'sd'
+    if d == ('DownBlock2D',) + ('CrossAttnDownBlock2D',)*2 and u == ('CrossAttnUpBlock2D',)*2 + ('UpBlock2D',):
+        return 'sdxl'
     return 'other'
 
 def unet_arch(cfg)->str:
@@ -32,12 +34,14 @@ def unet_arch(cfg)->str:
     layout = unet_layout(cfg)
     if layout == 'sdxl' and cfg.get('addition_embed_type') == 'text_time': return 'sdxl'
     if layout == 'sd' and cfg.get('layers_per_block') == 2:
-        return 'sd2' if cfg.get('use_linear_projection') or isinstance(cfg.get('attention_head_dim'), (list, tuple)) else 'sd1'
+        return ('sd2' if cfg.get('use_linear_projection') or isinstance(cfg.get('attention_head_dim'), (list, tuple))
+                else 'sd1')
     return layout
 
 # %% ../nbs/00a_checks.ipynb #00e74b0f
 _HUB_ID = re.compile(r'^[A-Za-z0-9][\w.-]*/[\w.-]+$')
-_HOWTO = "download the model on a machine with network access (e.g. `huggingface-cli download ID --local-dir DIR`) and pass that diffusers folder"
+_HOWTO = ("download the model on a machine with network access "
+          "(e.g. `huggingface-cli download ID --local-dir DIR`) and pass that diffusers folder")
 _PICKLE = ('.bin', '.pt', '.pth', '.ckpt', '.pkl')
 
 def _folder_class(folder:Path)->str:
@@ -53,18 +57,21 @@ def _folder_class(folder:Path)->str:
     except FileNotFoundError: pass
     except ValueError as e: raise SubattrError(f"'{folder/'unet'/'config.json'}' is not valid JSON ({e}).") from None
     if not (folder/'unet'/'config.json').is_file():
-        raise SubattrError(f"'{folder}' declares a {cls} but has no unet/config.json; subattr needs a UNet-based pipeline.")
+        raise SubattrError(f"'{folder}' declares a {cls} but has no unet/config.json; "
+                           "subattr needs a UNet-based pipeline.")
     return cls
 
+# %% ../nbs/00a_checks.ipynb #afda2ebe
 def _refuse_pickle(folder:Path):
     "Refuse a diffusers folder whose part holds its weights only as pickle files (unpickling can run code)."
     for part in [folder, *sorted(p for p in folder.iterdir() if p.is_dir())]:
         files = [f for f in part.iterdir() if f.is_file()]
         pickled = [f.name for f in files if f.suffix in _PICKLE]
         if pickled and not any(f.suffix == '.safetensors' for f in files):
-            raise SubattrError(f"'{part}' holds its weights only as pickle files ({pickled[0]}), which can run code when "
-                               "loaded; subattr loads safetensors only: convert the folder once, on a machine you trust, with "
-                               "`DiffusionPipeline.from_pretrained(DIR).save_pretrained(NEW_DIR, safe_serialization=True)`.")
+            raise SubattrError(f"'{part}' holds its weights only as pickle files ({pickled[0]}), which can run code "
+                               "when loaded; subattr loads safetensors only: convert the folder once, on a machine you "
+                               "trust, with `DiffusionPipeline.from_pretrained(DIR).save_pretrained(NEW_DIR, "
+                               "safe_serialization=True)`.")
 
 def _toy_folder()->Path:
     if not (toy_path()/'model_index.json').is_file():
@@ -97,7 +104,8 @@ def check_model(model, # a built-in name, a local diffusers folder or a hub id
         return 'folder'
     if p.exists():
         raise SubattrError(f"'{m}' is a file; subattr loads diffusers folders (model_index.json + parts), not single "
-                           "checkpoint files: convert it with diffusers' `from_single_file(...).save_pretrained(DIR)` first.")
+                           "checkpoint files: convert it with diffusers' "
+                           "`from_single_file(...).save_pretrained(DIR)` first.")
     if not _HUB_ID.match(m): raise _not_found(m, 'not of the form owner/name')
     if _hub_offline_and_missing(m): raise _not_found(m, 'HF_HUB_OFFLINE is set and it is not in the local cache')
     return 'hub'
@@ -108,7 +116,8 @@ def check_sampling(steps:int=25, n:int=1, guidance:float|None=None, seed:int=0):
     if not isinstance(steps, int) or steps < 1: raise SubattrError(f'steps must be at least 1; got {steps}.')
     if not isinstance(n, int) or n < 1: raise SubattrError(f'n (images) must be at least 1; got {n}.')
     if n > 64: raise SubattrError(f'n={n} images at once is more than 64; draw them in several calls.')
-    if guidance is not None and not math.isfinite(guidance): raise SubattrError(f'guidance must be a finite number; got {guidance}.')
+    if guidance is not None and not math.isfinite(guidance):
+        raise SubattrError(f'guidance must be a finite number; got {guidance}.')
     if not -2**63 <= seed < 2**64: raise SubattrError(f'seed must lie between -2**63 and 2**64 - 1; got {seed}.')
 
 def check_width(width:float):
@@ -124,6 +133,7 @@ def check_new_folder(out, what:str='the output')->Path:
     "A folder to create (or an empty one), whose parent exists."
     out = Path(out)
     if out.exists() and not out.is_dir(): raise SubattrError(f"'{out}' exists and is a file; give a folder for {what}.")
-    if out.is_dir() and any(out.iterdir()): raise SubattrError(f"'{out}' already exists and is not empty; give a new folder.")
+    if out.is_dir() and any(out.iterdir()):
+        raise SubattrError(f"'{out}' already exists and is not empty; give a new folder.")
     if not out.parent.is_dir(): raise SubattrError(f"The folder '{out.parent}' does not exist.")
     return out

@@ -29,9 +29,11 @@ MAX_LORA_RANK = 1024 # the widest projection in SD 1.5/2.1/SDXL is 1280 wide; a 
 MODES = ('token', 'blocks', 'token+blocks')
 _PER_ATTRIBUTE = {
     'shape':      dict(select='seed-shape', token='<s>', init_word='shape', flip=False, crops=0, timesteps='high'),
-    'appearance': dict(select='seed-appearance', token='<a>', init_word='appearance', flip=True, crops=4, timesteps='uniform'),
+    'appearance': dict(select='seed-appearance', token='<a>', init_word='appearance', flip=True, crops=4,
+                       timesteps='uniform'),
 }
 
+# %% ../nbs/05b_concept.ipynb #e8f9fd43
 @dataclass
 class TrainConfig:
     "Everything that decides a training run. `None` means the attribute's default (see the table above)."
@@ -40,7 +42,8 @@ class TrainConfig:
     select:str|None=None # block-map spec or preset of the blocks that train
     lora_rank:int=0 # 0: full weights; >0: LoRA of this rank through peft
     lora_alpha:float|None=None # LoRA alpha (default: the rank, i.e. scale 1)
-    lora_targets:str='auto' # 'auto': every linear and conv layer in the selection; or module name endings, e.g. 'to_q,to_k,to_v,to_out.0'
+    # 'auto': every linear and conv layer in the selection; or module name endings, e.g. 'to_q,to_k,to_v,to_out.0'
+    lora_targets:str='auto'
     token:str|None=None # the placeholder ('<s>' for shape, '<a>' for appearance)
     init_word:str|None=None # word whose embedding initialises the token
     n_vectors:int=1 # embedding vectors behind the token
@@ -70,9 +73,11 @@ class TrainConfig:
     resolution:int|None=None # training image side (default: the model's, 512 for SD 1.5, 64 for the toy)
     def resolved(self)->TrainConfig:
         "The same config with every `None` replaced by its default, checked."
-        if self.attribute not in ATTRIBUTES: raise SubattrError(f"attribute must be 'shape' or 'appearance', not '{self.attribute}'.")
+        if self.attribute not in ATTRIBUTES:
+            raise SubattrError(f"attribute must be 'shape' or 'appearance', not '{self.attribute}'.")
         if self.mode not in MODES: raise SubattrError(f"mode must be one of {', '.join(MODES)}; got '{self.mode}'.")
-        d = {k: (v if getattr(self, k) is None else getattr(self, k)) for k, v in _PER_ATTRIBUTE[self.attribute].items()}
+        d = {k: (v if getattr(self, k) is None else getattr(self, k))
+             for k, v in _PER_ATTRIBUTE[self.attribute].items()}
         lr = self.lr_blocks if self.lr_blocks is not None else (1e-4 if self.lora_rank else 1e-5)
         every = self.checkpoint_every if self.checkpoint_every is not None else max(1, self.steps // 4)
         alpha = self.lora_alpha if self.lora_alpha is not None else (self.lora_rank or None)
@@ -84,22 +89,30 @@ class TrainConfig:
             if c.__dict__[k] < 0: raise SubattrError(f'{k.replace("_", "-")} must be 0 or more; got {c.__dict__[k]}.')
         for k in ('lr_token', 'lr_blocks', 'crop_scale'):
             v = c.__dict__[k]
-            if not (math.isfinite(v) and v > 0): raise SubattrError(f'{k.replace("_", "-")} must be a positive number; got {v}.')
+            if not (math.isfinite(v) and v > 0):
+                raise SubattrError(f'{k.replace("_", "-")} must be a positive number; got {v}.')
         for k in ('max_grad_norm', 'prior_weight'):
             v = c.__dict__[k]
-            if not (math.isfinite(v) and v >= 0): raise SubattrError(f'{k.replace("_", "-")} must be 0 or a positive number; got {v}.')
+            if not (math.isfinite(v) and v >= 0):
+                raise SubattrError(f'{k.replace("_", "-")} must be 0 or a positive number; got {v}.')
         if not 0 <= c.seed < 2**62: raise SubattrError(f'seed must lie between 0 and 2**62; got {c.seed}.')
         if c.lora_rank < 0: raise SubattrError(f'lora_rank must be 0 (full weights) or positive; got {c.lora_rank}.')
-        if c.lora_rank > MAX_LORA_RANK: raise SubattrError(f'lora-rank {c.lora_rank} is over {MAX_LORA_RANK}, wider than any projection of SD or SDXL; use a rank such as 4 to 64.')
+        if c.lora_rank > MAX_LORA_RANK:
+            raise SubattrError(f'lora-rank {c.lora_rank} is over {MAX_LORA_RANK}, '
+                               'wider than any projection of SD or SDXL; use a rank such as 4 to 64.')
         if c.lora_rank and not (math.isfinite(c.lora_alpha) and c.lora_alpha > 0):
             raise SubattrError(f'lora-alpha must be a positive number; got {c.lora_alpha}.')
         for k in ('token', 'rare_word'):
             w = c.__dict__[k]
             if not w or not w.strip() or any(ch.isspace() for ch in w) or '{' in w or '}' in w:
-                raise SubattrError(f"The {k.replace('_', ' ')} must be one word without spaces or braces, e.g. '<s1>'; got {w!r}.")
-        if c.timesteps not in ('uniform', 'high', 'low'): raise SubattrError(f"timesteps must be 'uniform', 'high' or 'low'; got '{c.timesteps}'.")
-        if c.mixed_precision not in ('no', 'fp16', 'bf16'): raise SubattrError(f"mixed_precision must be 'no', 'fp16' or 'bf16'; got '{c.mixed_precision}'.")
-        if '{}' not in c.prompt: raise SubattrError(f"The training prompt needs '{{}}' where the token goes; got '{c.prompt}'.")
+                raise SubattrError(f"The {k.replace('_', ' ')} must be one word "
+                                   f"without spaces or braces, e.g. '<s1>'; got {w!r}.")
+        if c.timesteps not in ('uniform', 'high', 'low'):
+            raise SubattrError(f"timesteps must be 'uniform', 'high' or 'low'; got '{c.timesteps}'.")
+        if c.mixed_precision not in ('no', 'fp16', 'bf16'):
+            raise SubattrError(f"mixed_precision must be 'no', 'fp16' or 'bf16'; got '{c.mixed_precision}'.")
+        if '{}' not in c.prompt: raise SubattrError(f"The training prompt needs '{{}}' "
+                                                    f"where the token goes; got '{c.prompt}'.")
         if not 0 < c.crop_scale <= 1: raise SubattrError(f'crop_scale must be in (0, 1]; got {c.crop_scale}.')
         return c
     @property
@@ -113,17 +126,20 @@ class TrainConfig:
 def _text_parts(pipe)->list:
     "(tokenizer, text encoder) pairs of a pipeline: one for SD 1.x/2.x, two for SDXL."
     return [(t, e) for t, e in ((getattr(pipe, 'tokenizer', None), getattr(pipe, 'text_encoder', None)),
-                                (getattr(pipe, 'tokenizer_2', None), getattr(pipe, 'text_encoder_2', None))) if t is not None and e is not None]
+                                (getattr(pipe, 'tokenizer_2', None), getattr(pipe, 'text_encoder_2', None)))
+            if t is not None and e is not None]
 
 def fingerprint(pipe)->dict:
     "Architecture of a pipeline's UNet and text encoders: arch label and a hash of parameter names and shapes."
     h = hashlib.sha256()
     for n, p in pipe.unet.named_parameters():
-        if 'lora_' in n or '.base_layer.' in n: n = n.replace('.base_layer', '')   # a LoRA-wrapped UNet is the same architecture
+        # a LoRA-wrapped UNet is the same architecture
+        if 'lora_' in n or '.base_layer.' in n: n = n.replace('.base_layer', '')
         if 'lora_' in n: continue
         h.update(f'{n}:{tuple(p.shape)};'.encode())
     for _, te in _text_parts(pipe): h.update(f'text:{te.config.hidden_size};'.encode())
-    return dict(arch=unet_arch(pipe.unet.config), unet=h.hexdigest()[:16], text_dims=[te.config.hidden_size for _, te in _text_parts(pipe)])
+    return dict(arch=unet_arch(pipe.unet.config), unet=h.hexdigest()[:16],
+                text_dims=[te.config.hidden_size for _, te in _text_parts(pipe)])
 
 # %% ../nbs/05b_concept.ipynb #5825964b
 @dataclass
@@ -137,18 +153,23 @@ class Concept:
     def files(self)->dict: return {k: self.path/v for k, v in self.meta['files'].items()}
     def __repr__(self):
         m = self.meta
-        return f"Concept('{self.path.name}': {m['attribute']} as '{m['token']}', {m['mode']} on {m['selection'] or 'no blocks'}, {m['steps']} steps, {', '.join(m['files'])})"
+        return (f"Concept('{self.path.name}': {m['attribute']} as '{m['token']}', {m['mode']} on "
+                f"{m['selection'] or 'no blocks'}, {m['steps']} steps, {', '.join(m['files'])})")
 
 def _concept_file(p:Path, kind:str, name)->Path:
-    "The file `name` that `subattr.json` lists for `kind`, refused unless it is a .safetensors file directly inside `p`."
+    ("The file `name` that `subattr.json` lists for `kind`, "
+     "refused unless it is a .safetensors file directly inside `p`.")
     if kind not in CONCEPT_FILES:
-        raise SubattrError(f"'{p/'subattr.json'}' lists an unknown file kind '{kind}'; a concept holds only {', '.join(CONCEPT_FILES)}.")
+        raise SubattrError(f"'{p/'subattr.json'}' lists an unknown file kind '{kind}'; "
+                           f"a concept holds only {', '.join(CONCEPT_FILES)}.")
     ok = isinstance(name, str) and name == Path(name).name and name not in ('.', '..') and name.endswith('.safetensors')
     # a concept folder is untrusted input: no absolute paths, no '../', no pickle formats, no links out of the folder
     if not ok or (p/name).resolve().parent != p.resolve():
-        raise SubattrError(f"The concept '{p}' lists {name!r} as its {kind} file; only .safetensors file names inside the folder are accepted.")
+        raise SubattrError(f"The concept '{p}' lists {name!r} as its {kind} file; "
+                           "only .safetensors file names inside the folder are accepted.")
     return p/name
 
+# %% ../nbs/05b_concept.ipynb #b3803dee
 def _read_tensors(f:Path)->dict:
     "A concept file's tensors (safetensors: nothing is unpickled), refused when unreadable or not finite."
     from safetensors import SafetensorError
@@ -159,11 +180,15 @@ def _read_tensors(f:Path)->dict:
             from safetensors.torch import load_file as load_torch
             sd = {k: v.float().numpy() for k, v in load_torch(f).items()}
     except (SafetensorError, OSError, ValueError) as e:
-        raise SubattrError(f"'{f}' is not a readable safetensors file ({str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}).") from None
+        raise SubattrError(f"'{f}' is not a readable safetensors file "
+                           f"({str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}).") from None
     bad = [k for k, v in sd.items() if v.dtype.kind == 'f' and not np.isfinite(v).all()]
-    if bad: raise SubattrError(f"'{f}' holds NaN or infinite values (in {bad[0]}{f' and {len(bad) - 1} more' if len(bad) > 1 else ''}); retrain the concept.")
+    if bad: raise SubattrError(f"'{f}' holds NaN or infinite values "
+                               f"(in {bad[0]}{f' and {len(bad) - 1} more' if len(bad) > 1 else ''}); "
+                               "retrain the concept.")
     return sd
 
+# %% ../nbs/05b_concept.ipynb #75bfc3ac
 def load_concept(path)->Concept:
     "Read and check a concept folder: its description, that every file it lists is a finite safetensors file inside it."
     p = Path(path)
@@ -175,13 +200,15 @@ def load_concept(path)->Concept:
     try: meta = json.loads(j.read_text())
     except (ValueError, UnicodeDecodeError): raise SubattrError(f"'{j}' is not valid JSON.") from None
     need = ('format', 'token', 'files', 'fingerprint', 'attribute', 'mode')
-    if not isinstance(meta, dict) or not str(meta.get('format', '')).startswith('subattr-concept/') or any(k not in meta for k in need) \
-       or not isinstance(meta['files'], dict) or not isinstance(meta['token'], str) or not isinstance(meta['fingerprint'], dict):
+    if not isinstance(meta, dict) or not str(meta.get('format', '')).startswith('subattr-concept/') \
+       or any(k not in meta for k in need) or not isinstance(meta['files'], dict) \
+       or not isinstance(meta['token'], str) or not isinstance(meta['fingerprint'], dict):
         raise SubattrError(f"'{j}' is not a subattr concept description.")
     files = {k: _concept_file(p, k, v) for k, v in meta['files'].items()}
     missing = [f.name for f in files.values() if not f.is_file()]
     if missing: raise SubattrError(f"The concept '{p}' is incomplete: {', '.join(missing)} missing.")
-    if ('token' in files) != ('token_init' in files): raise SubattrError(f"The concept '{p}' lists a token without its initialisation (or the reverse).")
+    if ('token' in files) != ('token_init' in files):
+        raise SubattrError(f"The concept '{p}' lists a token without its initialisation (or the reverse).")
     for f in files.values(): _read_tensors(f)
     return Concept(p, meta)
 
@@ -189,8 +216,9 @@ def check_concept(c:Concept, pipe):
     "Refuse a concept trained on another architecture, naming both."
     fp, mine = c.meta['fingerprint'], fingerprint(pipe)
     if fp['unet'] != mine['unet'] or fp.get('text_dims') != mine['text_dims']:
-        raise SubattrError(f"The concept '{c.path.name}' was trained on a {fp['arch']} UNet (fingerprint {fp['unet']}, text width "
-                           f"{fp.get('text_dims')}); this model is {mine['arch']} ({mine['unet']}, text width {mine['text_dims']}).")
+        raise SubattrError(f"The concept '{c.path.name}' was trained on a {fp['arch']} UNet (fingerprint {fp['unet']}, "
+                           f"text width {fp.get('text_dims')}); this model is {mine['arch']} "
+                           f"({mine['unet']}, text width {mine['text_dims']}).")
 
 # %% ../nbs/05b_concept.ipynb #c4c38761
 def _words(prompt:str)->set:
@@ -201,7 +229,8 @@ def check_prompt_uses(prompt:str, concepts:list):
     if not str(prompt).strip(): raise SubattrError('The prompt is empty.')
     for c in concepts:
         if c.token not in _words(prompt):
-            raise SubattrError(f"The prompt '{prompt}' does not use the concept '{c.path.name}': put its word '{c.token}' in it.")
+            raise SubattrError(f"The prompt '{prompt}' does not use the concept "
+                               f"'{c.path.name}': put its word '{c.token}' in it.")
 
 def check_run_folder(out:Path, resume:bool)->dict|None:
     "Refuse a run folder that holds something else, or (on resume) no run; the run it holds (`run.json`), if any."
@@ -210,8 +239,11 @@ def check_run_folder(out:Path, resume:bool)->dict|None:
     if not out.exists() or not any(out.iterdir()):
         if resume: raise SubattrError(f"Nothing to resume in '{out}': it holds no run.")
         return None
-    if not rj.exists(): raise SubattrError(f"'{out}' holds other files and no subattr run; choose an empty or new folder.")
+    if not rj.exists(): raise SubattrError(f"'{out}' holds other files and no subattr run; "
+                                           "choose an empty or new folder.")
     try: old = json.loads(rj.read_text())
-    except ValueError: raise SubattrError(f"'{rj}' is not valid JSON; this folder does not hold a readable run.") from None
-    if not resume: raise SubattrError(f"'{out}' already holds a run; pass --resume to continue it, or choose another folder.")
+    except ValueError:
+        raise SubattrError(f"'{rj}' is not valid JSON; this folder does not hold a readable run.") from None
+    if not resume: raise SubattrError(f"'{out}' already holds a run; "
+                                      "pass --resume to continue it, or choose another folder.")
     return old

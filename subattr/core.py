@@ -50,7 +50,8 @@ def default_mode(folder:bool=False)->int:
 def atomic_write(path, # the file to (re)write
                  write, # called with a temporary path in the same folder; writes the whole file there
                 ):
-    "subattr's one way to write a file: to a temporary file beside it, then renamed into place, so a crash or a full disk never leaves half a file."
+    ("subattr's one way to write a file: to a temporary file beside it, then "
+     "renamed into place, so a crash or a full disk never leaves half a file.")
     import tempfile
     p = Path(path)
     if p.is_dir(): raise SubattrError(f"'{p}' is a folder; give a file name for the output.")

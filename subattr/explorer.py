@@ -16,6 +16,7 @@ __all__ = ['VIEWS', 'Explorer', 'explorer_widget']
 # %% ../nbs/12_explorer.ipynb #d76a8c10
 VIEWS = ('attention', 'features', 'attribution')
 
+# %% ../nbs/12_explorer.ipynb #04515ad0
 class Explorer:
     "Cached recordings of one pipeline, and the figures of the explorer's views."
     def __init__(self, pipe, # any SD pipeline
@@ -33,58 +34,73 @@ class Explorer:
         if key not in self._cache:
             # the same seed samples the same image twice: recording changes no pixel (see the attention notebook)
             store, imgs = record(self.pipe, prompt, seed=seed, steps=self.steps, guidance=self.guidance, keep='all')
-            fs, _ = record_features(self.pipe, prompt, ','.join(self.blocks), seed=seed, steps=self.steps, guidance=self.guidance)
-            self._cache = {key: dict(attention=store, features=fs, image=imgs[0])}   # one sample kept: memory stays flat
+            fs, _ = record_features(self.pipe, prompt, ','.join(self.blocks), seed=seed, steps=self.steps,
+                                    guidance=self.guidance)
+            # one sample kept: memory stays flat
+            self._cache = {key: dict(attention=store, features=fs, image=imgs[0])}
         return self._cache[key]
     def options(self, prompt:str, seed:int=0)->dict:
         "What the controls may take for this prompt: blocks, step indices (with timesteps) and words."
         s = self.sample(prompt, seed)
         words = [w for w in dict.fromkeys(s['attention'].words[0]) if w != '<pad>']
-        return dict(blocks=self.blocks, steps=list(range(len(s['attention'].timesteps))), timesteps=s['attention'].timesteps, words=words)
-    def figure(self, prompt:str, seed:int=0, view:str='attention', block:str='up_blocks.1', step:int=0, word:str|int=None,
-               attr:str='shape', # attribution view: 'shape', 'color' or 'texture' of the oracle's reading
+        return dict(blocks=self.blocks, steps=list(range(len(s['attention'].timesteps))),
+                    timesteps=s['attention'].timesteps, words=words)
+    def figure(self, prompt:str, seed:int=0, view:str='attention', block:str='up_blocks.1', step:int=0,
+               # attribution view: 'shape', 'color' or 'texture' of the oracle's reading
+               word:str|int=None, attr:str='shape',
               ):
         "The figure of one view for one (prompt, seed, block, step, word)."
         import matplotlib.pyplot as plt
         if view not in VIEWS: raise SubattrError(f"Unknown view '{view}'; choose one of {', '.join(VIEWS)}.")
-        if block not in self.blocks: raise SubattrError(f"'{block}' is not a block of this UNet; blocks are {', '.join(self.blocks)}.")
+        if block not in self.blocks: raise SubattrError(f"'{block}' is not a block of this UNet; "
+                                                        f"blocks are {', '.join(self.blocks)}.")
         s = self.sample(prompt, seed); st = s['attention']
-        if not 0 <= step < len(st.timesteps): raise SubattrError(f'step must be in 0..{len(st.timesteps) - 1}, got {step}.')
+        if not 0 <= step < len(st.timesteps):
+            raise SubattrError(f'step must be in 0..{len(st.timesteps) - 1}, got {step}.')
         t = st.timesteps[step]
         if view == 'attention':
             word = word if word is not None else [w for w in st.words[0] if not w.startswith('<')][-1]
             maps = {n: m for n, m in word_maps(st, word).items() if layer_group(n, 'block') == block}
             fig, axs = plt.subplots(1, 3, figsize=(7.5, 2.3), gridspec_kw=dict(width_ratios=[1, 1, 2.6]))
             axs[0].imshow(s['image']); axs[0].set_title(prompt, fontsize=7); axs[0].axis('off')
-            if maps: _overlay(axs[1], aggregate(maps, 'all')['unet'][step], s['image']); axs[1].set_title(f"'{word}' in {_short(block)}, t={t}", fontsize=7)
-            else: axs[1].axis('off'); axs[1].text(.5, .5, f'{block}\nhas no cross-attention', ha='center', va='center', fontsize=7)
+            if maps:
+                _overlay(axs[1], aggregate(maps, 'all')['unet'][step], s['image'])
+                axs[1].set_title(f"'{word}' in {_short(block)}, t={t}", fontsize=7)
+            else:
+                axs[1].axis('off')
+                axs[1].text(.5, .5, f'{block}\nhas no cross-attention', ha='center', va='center', fontsize=7)
             mean = {g: v for g, v in _step_mean_scores(st, word).items()}
             plot_block_scores(self.bm, mean, title=f"attention on '{word}' (mean over steps)", ax=axs[2], labels=False)
         elif view == 'features':
             rgb = feature_pca(s['features'], [block])[block]
             fig, axs = plt.subplots(1, 2, figsize=(4, 2.2))
             axs[0].imshow(s['image']); axs[0].set_title(prompt, fontsize=7)
-            axs[1].imshow(rgb[step, 0].numpy(), interpolation='nearest'); axs[1].set_title(f'{_short(block)} features, t={t}', fontsize=7)
+            axs[1].imshow(rgb[step, 0].numpy(), interpolation='nearest')
+            axs[1].set_title(f'{_short(block)} features, t={t}', fontsize=7)
             for a in axs: a.axis('off')
         else:
-            if self.oracle is None: raise SubattrError('The attribution view needs a ShapesWorld oracle: Explorer(pipe, oracle=Oracle.load()).')
+            if self.oracle is None: raise SubattrError('The attribution view needs a ShapesWorld oracle: '
+                                                       'Explorer(pipe, oracle=Oracle.load()).')
             from subattr.attribution import OracleObjective, block_attribution
             value = self.oracle.read(s['image'][None])[0][attr]
-            res = block_attribution(self.pipe, OracleObjective(self.oracle, attr, value), s['image'], prompt, timesteps=(t,),
-                                    modules=block, method='gradcam', seed=seed)
+            res = block_attribution(self.pipe, OracleObjective(self.oracle, attr, value), s['image'], prompt,
+                                    timesteps=(t,), modules=block, method='gradcam', seed=seed)
             names = list(res['maps'][t])
             fig, axs = plt.subplots(1, len(names) + 1, figsize=(1.3 * (len(names) + 1), 1.7))
             axs[0].imshow(s['image']); axs[0].set_title(f'oracle: {attr}={value}', fontsize=6); axs[0].axis('off')
             for a, n in zip(axs[1:], names):
-                _overlay(a, res['maps'][t][n].abs(), s['image']); a.set_title(f"{_short(n).split('.', 2)[-1]}\n{res['scores'][t][n]:+.3f}", fontsize=6)
+                _overlay(a, res['maps'][t][n].abs(), s['image'])
+                a.set_title(f"{_short(n).split('.', 2)[-1]}\n{res['scores'][t][n]:+.3f}", fontsize=6)
             fig.suptitle(f'Grad-CAM of {attr}={value} to {block}, t={t}', fontsize=7)
         fig.tight_layout(pad=.3)
         return fig
 
+# %% ../nbs/12_explorer.ipynb #b8b91903
 def _step_mean_scores(store, word)->dict:
     "Attention module -> share of attention on `word`, averaged over pixels, layers and steps."
     out = {}
-    for n, m in word_maps(store, word).items(): out.setdefault(layer_group(n, 'attention'), []).append(float(m.float().mean()))
+    for n, m in word_maps(store, word).items():
+        out.setdefault(layer_group(n, 'attention'), []).append(float(m.float().mean()))
     return {g: float(np.mean(v)) for g, v in out.items()}
 
 # %% ../nbs/12_explorer.ipynb #379572be
@@ -95,8 +111,9 @@ def explorer_widget(pipe, steps:int=20, guidance:float=4., oracle=None, prompt:s
     from IPython.display import display
     ex = Explorer(pipe, steps=steps, guidance=guidance, oracle=oracle)
     o = ex.options(prompt)
-    c = dict(prompt=W.Text(value=prompt, description='prompt', continuous_update=False), seed=W.IntText(value=0, description='seed'),
-             view=W.ToggleButtons(options=list(VIEWS), value='attention'), block=W.Dropdown(options=o['blocks'], value='up_blocks.1', description='block'),
+    c = dict(prompt=W.Text(value=prompt, description='prompt', continuous_update=False),
+             seed=W.IntText(value=0, description='seed'), view=W.ToggleButtons(options=list(VIEWS), value='attention'),
+             block=W.Dropdown(options=o['blocks'], value='up_blocks.1', description='block'),
              step=W.IntSlider(min=0, max=len(o['steps']) - 1, value=len(o['steps']) // 2, description='step'),
              word=W.Dropdown(options=o['words'], value=o['words'][-2], description='word'))
     out = W.Output()
@@ -104,7 +121,8 @@ def explorer_widget(pipe, steps:int=20, guidance:float=4., oracle=None, prompt:s
         with out:
             out.clear_output(wait=True)
             try:
-                fig = ex.figure(c['prompt'].value, c['seed'].value, c['view'].value, c['block'].value, c['step'].value, c['word'].value)
+                fig = ex.figure(c['prompt'].value, c['seed'].value, c['view'].value, c['block'].value, c['step'].value,
+                                c['word'].value)
                 display(fig); plt.close(fig)
             except SubattrError as e: print(e)
     def new_prompt(*_):

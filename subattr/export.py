@@ -17,44 +17,54 @@ __all__ = ['read_lora', 'lora_norms', 'block_norms', 'to_kohya', 'select_lora', 
 
 # %% ../nbs/15_export.ipynb #0a02962e
 _PEFT = re.compile(r'^(?:unet\.|base_model\.model\.)?(?P<m>.+?)\.lora_(?P<ab>[AB])(?:\.[^.]+)?\.weight$')
-_OLD = re.compile(r'^(?:unet\.)?(?P<m>.+?)(?:\.processor\.(?P<p>to_q|to_k|to_v|to_out)_lora|\.lora)\.(?P<ab>down|up)\.weight$')
+_OLD = re.compile(r'^(?:unet\.)?(?P<m>.+?)(?:\.processor\.(?P<p>to_q|to_k|to_v|to_out)_lora|\.lora)'
+                  r'\.(?P<ab>down|up)\.weight$')
 _KOHYA = re.compile(r'^lora_unet_(?P<m>.+?)\.lora_(?P<ab>down|up)\.weight$')
 
+# %% ../nbs/15_export.ipynb #d37988f7
 def read_lora(path, # a .safetensors LoRA file, or a concept folder holding one
               unet, # the UNet it belongs to (a pipeline, UNet or `BlockMap`), for module names
              )->dict:
-    "UNet module -> {'down': r×in tensor, 'up': out×r tensor, 'scale': alpha/rank} from a peft, diffusers or kohya (diffusers-named, SD 1.x/2.x) LoRA file."
+    ("UNet module -> {'down': r×in tensor, 'up': out×r tensor, 'scale': "
+     "alpha/rank} from a peft, diffusers or kohya (diffusers-named, SD 1.x/2.x) LoRA file.")
     bm = unet if isinstance(unet, BlockMap) else BlockMap(getattr(unet, 'unet', unet))
     p = Path(path)
     if p.is_dir(): p = p/'pytorch_lora_weights.safetensors'
-    if not p.is_file(): raise SubattrError(f"'{path}' is not a LoRA file (or a concept folder with pytorch_lora_weights.safetensors).")
+    if not p.is_file(): raise SubattrError(f"'{path}' is not a LoRA file "
+                                           "(or a concept folder with pytorch_lora_weights.safetensors).")
     names = {n.replace('.', '_'): n for n in bm.module_names}
     out, alphas, meta_alpha = {}, {}, None
     try:
         with safe_open(str(p), 'pt') as f:
             meta = f.metadata() or {}
             if 'lora_adapter_metadata' in meta:
-                md = json.loads(meta['lora_adapter_metadata']); meta_alpha = md.get('unet.lora_alpha', md.get('lora_alpha'))
+                md = json.loads(meta['lora_adapter_metadata'])
+                meta_alpha = md.get('unet.lora_alpha', md.get('lora_alpha'))
             for k in f.keys():
                 if k.endswith('.alpha'): alphas[k[:-len('.alpha')]] = float(f.get_tensor(k)); continue
                 if not (k.startswith(('lora_unet_', 'unet.', 'base_model.')) or '.lora' in k or '_lora.' in k): continue
                 if k.startswith(('lora_te', 'text_encoder')): continue   # text-encoder parts are not the UNet's
                 m = _KOHYA.match(k) or _PEFT.match(k) or _OLD.match(k)
                 if not m: raise SubattrError(f"'{p.name}' holds a key subattr cannot read as a LoRA weight: '{k}'.")
-                mod = m['m'] if not m.groupdict().get('p') else f"{m['m']}.{m['p']}"   # …attn1.processor.to_q_lora → …attn1.to_q
+                # …attn1.processor.to_q_lora → …attn1.to_q
+                mod = m['m'] if not m.groupdict().get('p') else f"{m['m']}.{m['p']}"
                 if k.startswith('lora_unet_'):
-                    if mod not in names: raise SubattrError(f"'{p.name}' names a module this UNet does not have: '{mod}'.")
+                    if mod not in names:
+                        raise SubattrError(f"'{p.name}' names a module this UNet does not have: '{mod}'.")
                     mod = names[mod]
                 elif mod.endswith('.to_out'): mod += '.0'
-                if mod not in bm._modset and mod not in bm.module_names: raise SubattrError(f"'{p.name}' names a module this UNet does not have: '{mod}'.")
+                if mod not in bm._modset and mod not in bm.module_names:
+                    raise SubattrError(f"'{p.name}' names a module this UNet does not have: '{mod}'.")
                 side = 'down' if m['ab'] in ('A', 'down') else 'up'
                 out.setdefault(mod, {})[side] = f.get_tensor(k).float()
                 out[mod]['key'] = k
     except SubattrError: raise
-    except Exception as e: raise SubattrError(f"'{p}' is not a readable safetensors file ({type(e).__name__}).") from None
+    except Exception as e:
+        raise SubattrError(f"'{p}' is not a readable safetensors file ({type(e).__name__}).") from None
     if not out: raise SubattrError(f"'{p.name}' holds no UNet LoRA weights.")
     for mod, d in out.items():
-        if 'down' not in d or 'up' not in d: raise SubattrError(f"'{p.name}' has only half of the LoRA pair for '{mod}'.")
+        if 'down' not in d or 'up' not in d:
+            raise SubattrError(f"'{p.name}' has only half of the LoRA pair for '{mod}'.")
         r = d['down'].shape[0]
         a = alphas.get(d['key'].split('.lora')[0].split('_lora')[0], meta_alpha if meta_alpha is not None else r)
         d['scale'] = float(a) / r
@@ -95,7 +105,8 @@ def select_lora(lora:dict, bm:BlockMap, spec:str)->dict:
     "The part of a LoRA whose modules fall inside a selection (e.g. B-LoRA's content or style blocks)."
     sel = bm.select(spec)
     part = {m: d for m, d in lora.items() if m in sel or any(m == r or m.startswith(r + '.') for r in sel.modules)}
-    if not part: raise SubattrError(f"The LoRA touches nothing inside '{spec}'; `subattr blocks MODEL --lora FILE` shows what it touches.")
+    if not part: raise SubattrError(f"The LoRA touches nothing inside '{spec}'; "
+                                    "`subattr blocks MODEL --lora FILE` shows what it touches.")
     return part
 
 def write_lora(lora:dict, path, format:str='peft'):
@@ -104,7 +115,9 @@ def write_lora(lora:dict, path, format:str='peft'):
     elif format == 'peft':
         sd = {}
         for m, d in lora.items():
-            sd[f'unet.{m}.lora_A.weight'], sd[f'unet.{m}.lora_B.weight'] = d['down'].contiguous(), (d['up'] * d['scale']).contiguous()   # scale folded in: alpha = rank
+            # scale folded in: alpha = rank
+            sd[f'unet.{m}.lora_A.weight'], sd[f'unet.{m}.lora_B.weight'] = (d['down'].contiguous(),
+                                                                            (d['up'] * d['scale']).contiguous())
     else: raise SubattrError(f"format must be 'peft' or 'kohya', not '{format}'.")
     save_file(sd, str(path))
     return Path(path)
@@ -117,7 +130,11 @@ def merged_unet(pipe, # the base pipeline the concept was trained on
     "Save `pipe`'s UNet with the concept's deltas added (the pipeline itself is left as it was)."
     from subattr.generate import concepts_applied, load_concept
     c = load_concept(concept)
-    if 'deltas' not in c.files: raise SubattrError(f"'{c.path}' holds no full-weight deltas (it was trained with {c.meta['mode']}{' and LoRA' if 'lora' in c.files else ''}); export its LoRA with --format kohya instead.")
-    with concepts_applied(pipe, [c], [scale]):   # the deltas added as for drawing (checked first), taken off again after
+    if 'deltas' not in c.files:
+        raise SubattrError(f"'{c.path}' holds no full-weight deltas (it was trained with "
+                           f"{c.meta['mode']}{' and LoRA' if 'lora' in c.files else ''}); "
+                           "export its LoRA with --format kohya instead.")
+    # the deltas added as for drawing (checked first), taken off again after
+    with concepts_applied(pipe, [c], [scale]):
         pipe.unet.save_pretrained(str(out), safe_serialization=True)
     return Path(out)

@@ -34,6 +34,7 @@ def feature_modules(unet, spec)->list:
     if bad: raise SubattrError(f"{bad[0]!r} is not a module of this UNet; see `subattr blocks MODEL` for the names.")
     return names
 
+# %% ../nbs/09_features.ipynb #c86237c8
 class FeatureStore:
     "Context manager keeping the outputs of chosen UNet modules at chosen steps (CPU, float16)."
     def __init__(self, pipe, # a pipeline or a bare UNet
@@ -46,7 +47,8 @@ class FeatureStore:
         self.names = feature_modules(self.unet, modules)
         self.at = None if at is None else set(int(a) for a in at)
         self.cond_only, self.steps, self.timesteps, self._feats = cond_only, [], [], {}
-        self._hooks = Hooks(self.pipe or self.unet, self.names, post=self._keep, guided=cond_only)   # one step counter, one guidance split
+        # one step counter, one guidance split
+        self._hooks = Hooks(self.pipe or self.unet, self.names, post=self._keep, guided=cond_only)
     def __enter__(self): self._hooks.__enter__(); return self
     def __exit__(self, *exc): return self._hooks.__exit__(*exc)
     @property
@@ -62,13 +64,15 @@ class FeatureStore:
         return {n: torch.stack(v) for n, v in self._feats.items()}
     def __repr__(self): return f'FeatureStore({len(self.names)} modules, {len(self.steps)} steps kept)'
 
+# %% ../nbs/09_features.ipynb #6739ff59
 def record_features(pipe, prompt, modules, # prompt(s) and what to keep (as for `FeatureStore`)
                     seed:int=0, steps:int=25, guidance:float=4., at=None,
                     size:int|None=None, # image side in pixels (default: the model's)
                    )->tuple:
     "Sample `prompt` while keeping features; returns (store, images as N×H×W×3 uint8)."
     prompts = [prompt] if isinstance(prompt, str) else list(prompt)
-    if not prompts or any(not p.strip() for p in prompts): raise SubattrError('The prompt is empty; give the text to draw.')
+    if not prompts or any(not p.strip() for p in prompts):
+        raise SubattrError('The prompt is empty; give the text to draw.')
     extra = dict(height=size, width=size) if size else {}
     with FeatureStore(pipe, modules, at=at) as fs:
         out = pipe(prompts, num_inference_steps=steps, guidance_scale=guidance, output_type='np', **extra,
@@ -88,7 +92,8 @@ def fit_pca(feats:torch.Tensor, # ... × channels × h × w: every map the proje
     mean = X.mean(0); Xc = X - mean
     evals, evecs = torch.linalg.eigh(Xc.T @ Xc / max(len(X) - 1, 1))     # C × C: cheap, exact and deterministic
     comps = evecs.flip(-1)[:, :k].T.contiguous()
-    sign = torch.sign(comps.gather(1, comps.abs().argmax(1, keepdim=True))); comps = comps * sign   # largest loading positive
+    # largest loading positive
+    sign = torch.sign(comps.gather(1, comps.abs().argmax(1, keepdim=True))); comps = comps * sign
     proj = Xc @ comps.T
     lo, hi = torch.quantile(proj, .01, dim=0), torch.quantile(proj, .99, dim=0)
     return dict(mean=mean, comps=comps, lo=lo, hi=hi, explained=(evals.flip(-1)[:k] / evals.sum().clamp_min(1e-12)))

@@ -24,7 +24,8 @@ def _concept_list(concepts)->list:
 
 @contextmanager
 def _library_logs_quiet():
-    "Silence diffusers' and transformers' info/warning logs (loader notes about absent text-encoder LoRA keys, embedding resizing)."
+    ("Silence diffusers' and transformers' info/warning logs "
+     "(loader notes about absent text-encoder LoRA keys, embedding resizing).")
     from diffusers.utils import logging as dl
     from transformers.utils import logging as tl
     was = dl.get_verbosity(), tl.get_verbosity()
@@ -37,12 +38,15 @@ def _checked_deltas(c:Concept, params:dict)->dict:
     out = {}
     for n, d in load_file(c.files['deltas']).items():
         p = params.get(n, params.get(n.replace('.weight', '.base_layer.weight').replace('.bias', '.base_layer.bias')))
-        if p is None: raise SubattrError(f"The concept '{c.path.name}' changes '{n}', which this model's UNet does not have; it belongs to another model.")
+        if p is None: raise SubattrError(f"The concept '{c.path.name}' changes '{n}', which this "
+                                         "model's UNet does not have; it belongs to another model.")
         if tuple(d.shape) != tuple(p.shape):   # never broadcast: a [1] delta on a [32] bias would shift every channel
-            raise SubattrError(f"The concept '{c.path.name}' holds a delta of shape {list(d.shape)} for '{n}', whose shape is {list(p.shape)}; the file is damaged or from another model.")
+            raise SubattrError(f"The concept '{c.path.name}' holds a delta of shape {list(d.shape)} for '{n}', "
+                               f"whose shape is {list(p.shape)}; the file is damaged or from another model.")
         out[n] = (p, d)
     return out
 
+# %% ../nbs/07_generate.ipynb #efe0cd56
 @contextmanager
 def concepts_applied(pipe, # a pipeline of the architecture the concepts were trained on
                      concepts, # concept folders or `Concept`s
@@ -50,14 +54,18 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
                     ):
     "Apply concepts to `pipe` inside the block; the pipeline is restored on exit."
     cs = _concept_list(concepts)
-    scales = [1.0] * len(cs) if scales is None else [float(s) for s in (scales if isinstance(scales, (list, tuple)) else [scales])]
-    if len(scales) != len(cs): raise SubattrError(f'{len(cs)} concepts but {len(scales)} scales; give one scale per concept.')
-    if not all(math.isfinite(s) for s in scales): raise SubattrError(f'Every concept scale must be a finite number; got {scales}.')
+    scales = ([1.0] * len(cs) if scales is None
+              else [float(s) for s in (scales if isinstance(scales, (list, tuple)) else [scales])])
+    if len(scales) != len(cs): raise SubattrError(f'{len(cs)} concepts but {len(scales)} scales; '
+                                                  'give one scale per concept.')
+    if not all(math.isfinite(s) for s in scales):
+        raise SubattrError(f'Every concept scale must be a finite number; got {scales}.')
     toks = [c.token for c in cs]
     if len(set(toks)) < len(toks):
         w = [t for t in toks if toks.count(t) > 1][0]
-        raise SubattrError(f"Two concepts use the same word '{w}'; retrain one with another "
-                           f"{'--rare-word' if any(c.meta['mode'] == 'blocks' and c.token == w for c in cs) else '--token'}.")
+        raise SubattrError(
+            f"Two concepts use the same word '{w}'; retrain one with another "
+            f"{'--rare-word' if any(c.meta['mode'] == 'blocks' and c.token == w for c in cs) else '--token'}.")
     params = dict(pipe.unet.named_parameters())
     deltas = {}
     for c in cs:   # every check before anything changes
@@ -65,8 +73,10 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
         if 'deltas' in c.files: deltas[c.path] = _checked_deltas(c, params)
     loaded_tokens, adapters, saved = [], [], {}
     quiet = _library_logs_quiet(); quiet.__enter__()
-    had_lora = bool(getattr(pipe.unet, 'peft_config', None))   # adapters the user loaded before stay, and are re-activated after
-    flags = [(p, p.requires_grad) for m in [pipe.unet] + [te for _, te in _text_parts(pipe)] for p in m.parameters()]   # diffusers' loaders freeze them
+    # adapters the user loaded before stay, and are re-activated after
+    had_lora = bool(getattr(pipe.unet, 'peft_config', None))
+    # diffusers' loaders freeze them
+    flags = [(p, p.requires_grad) for m in [pipe.unet] + [te for _, te in _text_parts(pipe)] for p in m.parameters()]
     prev_active = pipe.get_active_adapters() if had_lora else []
     try:
         for i, (c, s) in enumerate(zip(cs, scales)):
@@ -76,7 +86,8 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
                 for j, (tok, te) in enumerate(_text_parts(pipe)):
                     key = c.token if c.token in learned else ('clip_l', 'clip_g')[j]
                     vec = init[key] + s * (learned[key] - init[key])
-                    pipe.load_textual_inversion({c.token: vec.to(te.dtype)}, token=c.token, tokenizer=tok, text_encoder=te)
+                    pipe.load_textual_inversion({c.token: vec.to(te.dtype)}, token=c.token, tokenizer=tok,
+                                                text_encoder=te)
                     loaded_tokens.append((c.token, vec.shape[0] if vec.ndim > 1 else 1, tok, te))
             if 'lora' in f:
                 name = f'subattr_{i}'; adapters.append((name, s))   # listed first: a half-loaded adapter is removed too
@@ -95,7 +106,8 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
         if adapters:
             if had_lora:
                 pipe.delete_adapters([a for a, _ in adapters if a in getattr(pipe.unet, 'peft_config', {})])
-                if prev_active: pipe.set_adapters(prev_active)   # at weight 1: peft does not report the weights they had
+                # at weight 1: peft does not report the weights they had
+                if prev_active: pipe.set_adapters(prev_active)
             else: pipe.unload_lora_weights()   # also takes peft's wrapper layers off: the UNet is the base module again
         for token, n, tok, te in loaded_tokens:
             pipe.unload_textual_inversion(token_names(token, n), tokenizer=tok, text_encoder=te)
@@ -106,11 +118,14 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
 def _check_prompt_length(pipe, prompt:str, cs:list):
     "Refuse a prompt so long that the text encoder would cut a concept's token off (diffusers truncates silently)."
     for tok, _ in _text_parts(pipe):
-        ids, keep = tok(prompt, truncation=False, verbose=False).input_ids, tok.model_max_length - 1   # the last place holds the end token
+        # the last place holds the end token
+        ids, keep = tok(prompt, truncation=False, verbose=False).input_ids, tok.model_max_length - 1
         cut = [c.token for c in cs if tok.convert_tokens_to_ids(c.token) in ids[keep:]]
-        if cut: raise SubattrError(f"The prompt is {len(ids)} tokens long, and the text encoder reads only {tok.model_max_length}: "
-                                   f"the concept word '{cut[0]}' would be cut off; shorten the prompt or put the word earlier.")
+        if cut: raise SubattrError(f"The prompt is {len(ids)} tokens long, and the text encoder reads only "
+                                   f"{tok.model_max_length}: the concept word '{cut[0]}' would be cut off; "
+                                   "shorten the prompt or put the word earlier.")
 
+# %% ../nbs/07_generate.ipynb #be6dce06
 @torch.no_grad()
 def generate(pipe, # the base pipeline
              prompt:str, # must contain each concept's token, e.g. 'a <a> circle' or 'a red striped <s>'
@@ -130,13 +145,14 @@ def generate(pipe, # the base pipeline
     args = dict(num_inference_steps=steps, generator=g, num_images_per_prompt=n, negative_prompt=negative_prompt) | kw
     if guidance is not None: args['guidance_scale'] = guidance
     want_pil = args.get('output_type', 'pil') == 'pil'
-    if want_pil: args['output_type'] = 'np'   # the same pixels as 'pil', but NaN can still be seen before it turns black
+    # the same pixels as 'pil', but NaN can still be seen before it turns black
+    if want_pil: args['output_type'] = 'np'
     with concepts_applied(pipe, cs, scales):
         _check_prompt_length(pipe, prompt, cs)
         imgs = pipe(prompt, **args).images
     if want_pil:
         if not np.isfinite(imgs).all():
-            raise SubattrError('The model produced NaN or infinite pixels for this prompt and these concepts; no image was written '
-                               '(check the concepts and --scale, or use full precision).')
+            raise SubattrError('The model produced NaN or infinite pixels for this prompt and these concepts; no image '
+                               'was written (check the concepts and --scale, or use full precision).')
         imgs = pipe.numpy_to_pil(imgs)
     return imgs

@@ -12,7 +12,8 @@ __all__ = ['Hooks']
 
 # %% ../nbs/02a_hooks.ipynb #642e1d76
 class Hooks:
-    "Hooks on named modules of `model`, removed on exit; `step`/`timestep` count the model's calls, `cond` takes a guided batch's conditional half."
+    ("Hooks on named modules of `model`, removed on exit; `step`/`timestep` "
+     "count the model's calls, `cond` takes a guided batch's conditional half.")
     def __init__(self, model, # a pipeline (its UNet is hooked) or any nn.Module
                  names, # names of submodules to hook ('' is the model itself)
                  post=None, # post(hooks, name, module, args, kwargs, output) -> new output or None
@@ -32,8 +33,12 @@ class Hooks:
         try:
             self._handles.append(self.model.register_forward_pre_hook(self._count, with_kwargs=True))
             for n, m in self.modules.items():
-                if self.pre is not None: self._handles.append(m.register_forward_pre_hook(lambda mod, a, k, n=n: self.pre(self, n, mod, a, k), with_kwargs=True))
-                if self.post is not None: self._handles.append(m.register_forward_hook(lambda mod, a, k, o, n=n: self.post(self, n, mod, a, k, o), with_kwargs=True))
+                if self.pre is not None:
+                    self._handles.append(m.register_forward_pre_hook(
+                        lambda mod, a, k, n=n: self.pre(self, n, mod, a, k), with_kwargs=True))
+                if self.post is not None:
+                    self._handles.append(m.register_forward_hook(
+                        lambda mod, a, k, o, n=n: self.post(self, n, mod, a, k, o), with_kwargs=True))
         except BaseException: self.remove(); raise
         return self
     def __exit__(self, *exc): self.remove(); return False

@@ -28,7 +28,8 @@ class RefImage:
     original_size:tuple # (width, height) before fitting
     notes:list = field(default_factory=list) # each conversion, in order
     def _repr_png_(self): return self.image._repr_png_()
-    def __repr__(self): return f"RefImage({self.source}: {self.original_size[0]}×{self.original_size[1]} → {self.image.size[0]}×{self.image.size[1]}; {'; '.join(self.notes) or 'used as is'})"
+    def __repr__(self): return (f"RefImage({self.source}: {self.original_size[0]}×{self.original_size[1]} → "
+                                f"{self.image.size[0]}×{self.image.size[1]}; {'; '.join(self.notes) or 'used as is'})")
 
 # %% ../nbs/03_images.ipynb #f4fb99e1
 @contextmanager
@@ -47,12 +48,15 @@ def _open(path:Path)->Image.Image:
     "Open and fully decode an image file, or explain in one sentence why not."
     if not path.exists(): raise SubattrError(f"'{path}' does not exist.")
     if path.is_dir(): raise SubattrError(f"'{path}' is a folder, not an image file.")
-    if not path.is_file(): raise SubattrError(f"'{path}' is not a regular file (a pipe, socket or device); give an image file.")
+    if not path.is_file(): raise SubattrError(f"'{path}' is not a regular file (a pipe, socket or device); "
+                                              "give an image file.")
     try:
         with warnings.catch_warnings():   # PIL warns before it refuses; our own sentence says it all
             warnings.simplefilter('ignore', Image.DecompressionBombWarning); img = Image.open(path)
-    except UnidentifiedImageError: raise SubattrError(f"'{path}' is not an image (PIL cannot identify its format).") from None
-    except Image.DecompressionBombError: raise SubattrError(f"'{path}' is a decompression bomb (far over {MAX_PIXELS/1e6:.0f} MP); refused.") from None
+    except UnidentifiedImageError:
+        raise SubattrError(f"'{path}' is not an image (PIL cannot identify its format).") from None
+    except Image.DecompressionBombError:
+        raise SubattrError(f"'{path}' is a decompression bomb (far over {MAX_PIXELS/1e6:.0f} MP); refused.") from None
     _check_pixels(*img.size, f"'{path}'")
     with _strict_truncation():
         try: img.load()
@@ -60,6 +64,7 @@ def _open(path:Path)->Image.Image:
             raise SubattrError(f"'{path}' is truncated or corrupt ({e}).") from None
     return img
 
+# %% ../nbs/03_images.ipynb #caeebae4
 def _is_tensor(a)->bool:
     "Is `a` a torch tensor? (One can only exist once torch is imported, so this never imports it.)"
     return 'torch' in sys.modules and isinstance(a, sys.modules['torch'].Tensor)
@@ -81,10 +86,12 @@ def _from_array(a)->Image.Image:
     elif np.issubdtype(a.dtype, np.floating):
         if not np.isfinite(a).all(): raise SubattrError('The image array holds NaN or infinite values.')
         if a.min() < -1 - 1e-3 or a.max() > 1 + 1e-3:
-            raise SubattrError(f'Float image arrays must lie in [0, 1] (or [-1, 1]); this one spans [{a.min():.3g}, {a.max():.3g}].')
+            raise SubattrError('Float image arrays must lie in [0, 1] (or [-1, 1]); '
+                               f'this one spans [{a.min():.3g}, {a.max():.3g}].')
         if a.min() < 0: a = (a + 1) / 2   # a model-space image in [-1, 1], e.g. a RefImage's own tensor
         a = np.round(np.clip(a, 0, 1) * 255).astype(np.uint8)
-    elif a.dtype != np.uint8: raise SubattrError(f"Image arrays must be uint8, uint16, bool or float in [0, 1], not {a.dtype}.")
+    elif a.dtype != np.uint8: raise SubattrError("Image arrays must be uint8, uint16, "
+                                                 f"bool or float in [0, 1], not {a.dtype}.")
     return Image.fromarray(a)
 
 # %% ../nbs/03_images.ipynb #9da7b5e4
@@ -99,7 +106,8 @@ def to_rgb(img:Image.Image, background=(255, 255, 255), notes:list|None=None)->I
         notes.append(f'{m} ({"16" if peak == 65535 else "32"}-bit grayscale) scaled to 8 bits')
     elif m == 'F':
         a = np.asarray(img, dtype=np.float64); peak = 1. if a.max() <= 1 else 255.
-        img = Image.fromarray(np.round(np.clip(a / peak, 0, 1) * 255).astype(np.uint8)); notes.append('float grayscale scaled to 8 bits')
+        img = Image.fromarray(np.round(np.clip(a / peak, 0, 1) * 255).astype(np.uint8))
+        notes.append('float grayscale scaled to 8 bits')
     m = img.mode
     if m in ('RGBA', 'LA', 'PA', 'RGBa', 'La') or 'transparency' in img.info:   # tRNS chunks in P, L and RGB PNGs too
         rgba = img.convert('RGBA')
@@ -112,7 +120,8 @@ def to_rgb(img:Image.Image, background=(255, 255, 255), notes:list|None=None)->I
 
 # %% ../nbs/03_images.ipynb #a01139ed
 def fit_image(img:Image.Image, size, fit:str='crop', background=(255, 255, 255), notes:list|None=None)->Image.Image:
-    "Resize `img` to `size` (int or (w, h)): 'crop' fills and centre-crops, 'pad' letterboxes, 'stretch' ignores aspect."
+    ("Resize `img` to `size` (int or (w, h)): 'crop' fills and "
+     "centre-crops, 'pad' letterboxes, 'stretch' ignores aspect.")
     notes = [] if notes is None else notes
     W, H = (size, size) if isinstance(size, int) else tuple(size)
     w, h = img.size
@@ -160,7 +169,8 @@ def load_image(src, # a path, a PIL image, a NumPy array or a torch tensor
         img = ImageOps.exif_transpose(img); notes.append(f'EXIF orientation {orient} applied')
     w, h = img.size
     if min(w, h) < MIN_SIDE:
-        raise SubattrError(f"{name!r} is {w}×{h} px; subattr needs at least {MIN_SIDE} px on each side.".replace("'PIL image'", 'The PIL image'))
+        raise SubattrError(f"{name!r} is {w}×{h} px; subattr needs at least {MIN_SIDE} px on each side."
+                           .replace("'PIL image'", 'The PIL image'))
     img = to_rgb(img, background, notes)
     img = fit_image(img, size, fit, background, notes)
     import torch

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 import torch
 from .core import SubattrError, data_path, seeded   # first: it quiets a transformers import note
-from .checks import (ARCHS, BUILTINS, toy_path, check_model, check_width, _HUB_ID, _HOWTO, _folder_class, _refuse_pickle,
-                            _toy_folder, _not_found)   # what can be refused before torch loads
+from .checks import (ARCHS, BUILTINS, toy_path, check_model, check_width, _HUB_ID, _HOWTO, _folder_class,
+                            _refuse_pickle, _toy_folder, _not_found)   # what can be refused before torch loads
 from diffusers import (AutoencoderKL, DDIMScheduler, DiffusionPipeline, StableDiffusionPipeline,
                        StableDiffusionXLPipeline, UNet2DConditionModel)
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection, CLIPTokenizer
@@ -49,6 +49,7 @@ def _bpe(word:tuple, ranks:dict)->tuple:
         word[i:i+2] = [word[i]+word[i+1]]
     return tuple(word)
 
+# %% ../nbs/01_models.ipynb #51a0fd3b
 def build_clip_vocab(words=VOCAB_WORDS)->tuple:
     "A CLIP-format (vocab, merges) in which every word of `words` is one token."
     byte_chars = list(bytes_to_unicode().values())
@@ -56,7 +57,8 @@ def build_clip_vocab(words=VOCAB_WORDS)->tuple:
     merges, ranks = [], {}
     for w in dict.fromkeys(w.lower() for w in words):   # ordered, de-duplicated
         syms = tuple(w[:-1]) + (w[-1]+'</w>',)
-        while len(toks := _bpe(syms, ranks)) > 1:       # add the merge BPE needs next; it ranks last, so earlier words keep their single token
+        # add the merge BPE needs next; it ranks last, so earlier words keep their single token
+        while len(toks := _bpe(syms, ranks)) > 1:
             pair = (toks[0], toks[1]); ranks[pair] = len(merges); merges.append(pair); vocab.append(pair[0]+pair[1])
     vocab += ['<|startoftext|>', '<|endoftext|>']
     return {t:i for i,t in enumerate(vocab)}, merges
@@ -79,7 +81,8 @@ def random_configs(arch:str, # 'sd15', 'sd21' or 'sdxl'
                   )->dict:
     "The shipped configs of `arch`'s parts, with every channel count scaled by `width`."
     folder = data_path('configs', arch)
-    if not folder.is_dir(): raise SubattrError(f"No shipped configs for '{arch}'; choose one of {sorted(ARCHS.values())}.")
+    if not folder.is_dir(): raise SubattrError(f"No shipped configs for '{arch}'; "
+                                               f"choose one of {sorted(ARCHS.values())}.")
     cfg = {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob('*.json'))}
     check_width(width)
     if width == 1: return cfg
@@ -125,7 +128,8 @@ def build_pipeline(cfg:dict, # part name -> config, as `random_configs` returns
         if is_xl:
             pipe = StableDiffusionXLPipeline(**parts, text_encoder_2=_text_encoder(cfg['text_encoder_2']),
                                              tokenizer_2=load_clip_tokenizer(tokenizer_folder))
-        else: pipe = StableDiffusionPipeline(**parts, safety_checker=None, feature_extractor=None, requires_safety_checker=False)
+        else: pipe = StableDiffusionPipeline(**parts, safety_checker=None, feature_extractor=None,
+                                             requires_safety_checker=False)
     if dtype is not None and device != 'meta': pipe.to(dtype=dtype)
     pipe.set_progress_bar_config(disable=not progress)
     return pipe
@@ -180,7 +184,9 @@ def _loading_bars(show:bool):
     finally:
         for m, w in zip((dl, tl), was): m.enable_progress_bar() if w else m.disable_progress_bar()
 
-def load_pipeline(source:str, # 'tiny', 'sd15-random', 'sd21-random', 'sdxl-random', a local diffusers folder, or a hub id
+def load_pipeline(
+                  # 'tiny', 'sd15-random', 'sd21-random', 'sdxl-random', a local diffusers folder, or a hub id
+                  source:str,
                   width:float=1.0, # channel multiplier for the *-random architectures
                   device='cpu', # 'meta' (random architectures only), 'cpu', 'cuda', ...
                   dtype=None, # e.g. torch.float16
@@ -190,13 +196,16 @@ def load_pipeline(source:str, # 'tiny', 'sd15-random', 'sd21-random', 'sdxl-rand
     "Load any Stable Diffusion pipeline subattr knows how to find."
     with _loading_bars(progress): return _load_pipeline(source, width, device, dtype, seed, progress)
 
+# %% ../nbs/01_models.ipynb #f99e3fd8
 def _load_pipeline(source, width, device, dtype, seed, progress):
     source = str(source); check_model(source)   # every refusal of a bad name or folder, before anything loads
     if source == 'toy': source = str(_toy_folder())
     if source == 'tiny': pipe = tiny_pipeline(seed)
-    elif source in ARCHS: return build_pipeline(random_configs(ARCHS[source], width), seed=seed, device=device, dtype=dtype, progress=progress)
+    elif source in ARCHS: return build_pipeline(random_configs(ARCHS[source], width), seed=seed, device=device,
+                                                dtype=dtype, progress=progress)
     elif Path(source).is_dir():
-        with warnings.catch_warnings():   # diffusers 0.42 calls `torch_dtype` deprecated in favour of `dtype`, which older ones lack
+        # diffusers 0.42 calls `torch_dtype` deprecated in favour of `dtype`, which older ones lack
+        with warnings.catch_warnings():
             warnings.simplefilter('ignore', FutureWarning)
             pipe = DiffusionPipeline.from_pretrained(source, use_safetensors=True, **_dtype_kw(dtype))
     else: pipe = _from_hub(DiffusionPipeline.from_pretrained, source, use_safetensors=True, **_dtype_kw(dtype))
@@ -217,6 +226,7 @@ def load_unet(source:str, # as for `load_pipeline`
         if device != 'meta':
             return UNet2DConditionModel.from_pretrained(source, subfolder='unet', use_safetensors=True).to(device)
     else:
-        if device != 'meta': return _from_hub(UNet2DConditionModel.from_pretrained, source, subfolder='unet', use_safetensors=True).to(device)
+        if device != 'meta': return _from_hub(UNet2DConditionModel.from_pretrained, source, subfolder='unet',
+                                              use_safetensors=True).to(device)
         cfg = _from_hub(UNet2DConditionModel.load_config, source, subfolder='unet')
     with seeded(0), torch.device(device): return _from_config(UNet2DConditionModel, dict(cfg))

@@ -45,7 +45,8 @@ def _radial_polygon(pts, th):
     t1, t2, r1, rr2 = a2[i], a2[i+1], r2[i], r2[i+1]
     return r1 * rr2 * np.sin(t2 - t1) / (r1 * np.sin(t - t1) + rr2 * np.sin(t2 - t))
 
-def _regular(n, r=1., rot=-90.): return [(r*math.cos(math.radians(rot + 360*i/n)), r*math.sin(math.radians(rot + 360*i/n))) for i in range(n)]
+def _regular(n, r=1., rot=-90.): return [(r*math.cos(math.radians(rot + 360*i/n)),
+                                          r*math.sin(math.radians(rot + 360*i/n))) for i in range(n)]
 
 def _blob_radius(seed, th):
     "A smooth random closed contour: a few low harmonics with random amplitudes and phases."
@@ -54,14 +55,20 @@ def _blob_radius(seed, th):
     for k in range(2, 6): r = r + g.uniform(.04, .3) / k**.5 * np.cos(k*th + g.uniform(0, 2*np.pi))
     return r
 
+# %% ../nbs/04a_openworld.ipynb #1334f486
 def _radius(s:Shape, th)->np.ndarray:
-    if s.kind == 'polygon': return _radial_polygon(_regular(s.n, 1., -45. if s.n == 4 else -90.), th)   # a square sits on a side
-    if s.kind == 'star': return _radial_polygon([p for o, i in zip(_regular(s.n), _regular(s.n, s.concave, -90 + 180/s.n)) for p in (o, i)], th)
+    # a square sits on a side
+    if s.kind == 'polygon': return _radial_polygon(_regular(s.n, 1., -45. if s.n == 4 else -90.), th)
+    if s.kind == 'star': return _radial_polygon([p for o, i in zip(_regular(s.n),
+                                                                   _regular(s.n, s.concave, -90 + 180/s.n))
+                                                 for p in (o, i)], th)
     if s.kind == 'circle': return np.ones_like(th)
     if s.kind == 'blob': return _blob_radius(s.contour, th)
-    if s.kind == 'cross': return _radial_polygon([(-.3, -1), (.3, -1), (.3, -.3), (1, -.3), (1, .3), (.3, .3), (.3, 1), (-.3, 1), (-.3, .3), (-1, .3), (-1, -.3), (-.3, -.3)], th)
+    if s.kind == 'cross': return _radial_polygon([(-.3, -1), (.3, -1), (.3, -.3), (1, -.3), (1, .3), (.3, .3), (.3, 1),
+                                                  (-.3, 1), (-.3, .3), (-1, .3), (-1, -.3), (-.3, -.3)], th)
     if s.kind == 'diamond': return _radial_polygon([(0, -1), (.62, 0), (0, 1), (-.62, 0)], th)
-    if s.kind == 'arrow': return _radial_polygon([(-1, -.28), (.2, -.28), (.2, -.7), (1, 0), (.2, .7), (.2, .28), (-1, .28)], th)
+    if s.kind == 'arrow': return _radial_polygon([(-1, -.28), (.2, -.28), (.2, -.7), (1, 0), (.2, .7), (.2, .28),
+                                                  (-1, .28)], th)
     if s.kind == 'heart':
         t = np.linspace(0, 2*np.pi, 200, endpoint=False)
         pts = np.stack([16*np.sin(t)**3, -(13*np.cos(t) - 5*np.cos(2*t) - 2*np.cos(3*t) - np.cos(4*t)) + 2], 1) / 17
@@ -101,7 +108,8 @@ def shape_words(s:Shape)->dict:
 
 def shape_base(s:Shape)->str:
     "The first world's word for the shape's region ('star' for any star), used for held-out pairs."
-    return 'star' if s.kind == 'star' else shape_words(s)['name'].replace('rectangle', 'square').replace('oval', 'circle')
+    return ('star' if s.kind == 'star'
+            else shape_words(s)['name'].replace('rectangle', 'square').replace('oval', 'circle'))
 
 # %% ../nbs/04a_openworld.ipynb #ce3a28fb
 HUES = {'red': 0, 'orange': 28, 'yellow': 55, 'lime': 88, 'green': 120, 'teal': 158, 'cyan': 185, 'blue': 225,
@@ -153,6 +161,7 @@ def _smooth_noise(seed, u, v):
         out += np.cos(2*np.pi*f*(u*np.cos(a) + v*np.sin(a)) + g.uniform(0, 2*np.pi))
     return out
 
+# %% ../nbs/04a_openworld.ipynb #da396e9b
 def pattern(t:Texture, x, y, phase=0.)->np.ndarray:
     "1 where the texture shows its darker shade, at pixel offsets (x, y) from the object's centre."
     a = math.radians(t.angle); ca, sa = math.cos(a), math.sin(a)
@@ -197,7 +206,8 @@ def _texture_adjective(t): return {'plain': 'plain', 'striped': 'striped', 'dott
                                    'grid': 'grid', 'wavy': 'wavy', 'speckled': 'speckled'}[t.kind]
 
 def describe(s:Scene, rng:random.Random|None=None)->str:
-    "The canonical caption of `s` ('a pale orange rounded five-pointed star with thin diagonal stripes'), or a random form."
+    ("The canonical caption of `s` ('a pale orange rounded "
+     "five-pointed star with thin diagonal stripes'), or a random form.")
     sw, cw, tw = shape_words(s.shape), color_words(s.color), texture_words(s.texture)
     if rng is None:
         words = ['a', *cw['mods'], cw['name'], *sw['mods'], sw['name']]
@@ -226,8 +236,8 @@ def is_novel(attr:str, v)->bool:
     raise SubattrError(f"Unknown attribute '{attr}'; attributes are shape, color, texture.")
 
 def _shape(rng, kind=None, n=None, contour=None):
-    kind = kind or rng.choices(('polygon', 'star', 'circle', 'blob', 'cross', 'diamond', 'crescent', 'ring', 'heart', 'arrow'),
-                               (6, 5, 1.5, 4, 1, 1, 1, 1, 1, 1))[0]
+    kind = kind or rng.choices(('polygon', 'star', 'circle', 'blob', 'cross', 'diamond', 'crescent', 'ring',
+                                'heart', 'arrow'), (6, 5, 1.5, 4, 1, 1, 1, 1, 1, 1))[0]
     if kind == 'polygon': n = n or rng.randint(3, 8)
     if kind == 'star': n = n or rng.randint(4, 8)
     rnd = rng.choice((0., 0., rng.uniform(0, .7))) if kind in ('polygon', 'star', 'cross', 'diamond', 'arrow') else 0.
@@ -235,14 +245,17 @@ def _shape(rng, kind=None, n=None, contour=None):
     return Shape(kind, n or 0, round(rnd, 3), round(rng.uniform(.3, .65), 3) if kind == 'star' else .45, round(asp, 3),
                  contour if contour is not None else rng.randrange(10_000, 2**31) if kind == 'blob' else 0)
 
-def _color(rng, hue=None): return Color(round(rng.uniform(0, 360) if hue is None else hue, 2), round(rng.uniform(*SAT_RANGE), 3), round(rng.uniform(*VAL_RANGE), 3))
+def _color(rng, hue=None): return Color(round(rng.uniform(0, 360) if hue is None else hue, 2),
+                                        round(rng.uniform(*SAT_RANGE), 3), round(rng.uniform(*VAL_RANGE), 3))
 
+# %% ../nbs/04a_openworld.ipynb #df306bf3
 def _texture(rng, kind=None):
     kind = kind or rng.choices(TEXTURE_KINDS, (2, 2, 1.5, 1.2, 1.2, 1.5, 1))[0]
     if kind == 'plain': return Texture('plain')   # plain has no parameters: every plain texture is the same texture
     fill = rng.uniform(.2, .35) if kind == 'dotted' else rng.uniform(.18, .3) if kind == 'grid' else .5
     ang = rng.uniform(0, 180) if kind in ('striped', 'wavy') else rng.uniform(-10, 10)
-    return Texture(kind, round(rng.uniform(*PERIOD_RANGE), 3), round(ang, 2), round(fill, 3), rng.randrange(2**31) if kind == 'speckled' else 0)
+    return Texture(kind, round(rng.uniform(*PERIOD_RANGE), 3), round(ang, 2), round(fill, 3),
+                   rng.randrange(2**31) if kind == 'speckled' else 0)
 
 def novel_value(attr:str, rng:random.Random):
     "A value drawn from the held-out regions of `attr`."
@@ -272,13 +285,14 @@ def _pair_held_out(shape:Shape, color:Color, texture:Texture)->bool:
 
 def sample_scene(rng:random.Random, novel:str|None=None, shape:Shape|None=None, color:Color|None=None,
                  texture:Texture|None=None, split:str='seen')->Scene:
-    "A random scene; `novel` draws that attribute from the held-out regions; split 'seen' also avoids held-out pairs, 'all' allows anything."
+    ("A random scene; `novel` draws that attribute from the held-out regions; "
+     "split 'seen' also avoids held-out pairs, 'all' allows anything.")
     if novel not in (None, 'shape', 'color', 'texture'):
         raise SubattrError(f"--novel must be shape, color or texture, not '{novel}'.")
     if split not in ('seen', 'all'): raise SubattrError(f"split must be 'seen' or 'all', not '{split}'.")
     for _ in range(1000):
-        pick = lambda a, v: v if v is not None else novel_value(a, rng) if a == novel else seen_value(a, rng) if split == 'seen' else \
-            {'shape': _shape, 'color': _color, 'texture': _texture}[a](rng)
+        pick = lambda a, v: v if v is not None else novel_value(a, rng) if a == novel else \
+            seen_value(a, rng) if split == 'seen' else {'shape': _shape, 'color': _color, 'texture': _texture}[a](rng)
         s, c, t = pick('shape', shape), pick('color', color), pick('texture', texture)
         if split == 'all' or novel or (shape and color and texture) or not _pair_held_out(s, c, t): break
     base = c.rgb(); ends = [_lum(base), _lum(base * (1 - SHADE)) if t.kind != 'plain' else _lum(base)]
@@ -286,10 +300,13 @@ def sample_scene(rng:random.Random, novel:str|None=None, shape:Shape|None=None, 
         lum = rng.uniform(.1, .95)
         if min(abs(lum - e) for e in ends) >= .2: break
     tint = rng.random() * 360; ts = rng.uniform(0, .1)
-    bg = tuple(Color(tint, ts, lum).rgb()); bg2 = tuple(Color(tint + rng.uniform(-30, 30), ts, float(np.clip(lum + rng.uniform(-.08, .08), .05, 1))).rgb())
-    return Scene(s, c, t, cx=round(32 + rng.uniform(-6, 6), 2), cy=round(32 + rng.uniform(-6, 6), 2), size=round(rng.uniform(15, 21), 2),
-                 angle=round(rng.uniform(-15, 15), 2), bg=bg, bg2=bg2, phase=round(rng.random(), 3))
+    bg = tuple(Color(tint, ts, lum).rgb())
+    bg2 = tuple(Color(tint + rng.uniform(-30, 30), ts, float(np.clip(lum + rng.uniform(-.08, .08), .05, 1))).rgb())
+    return Scene(s, c, t, cx=round(32 + rng.uniform(-6, 6), 2), cy=round(32 + rng.uniform(-6, 6), 2),
+                 size=round(rng.uniform(15, 21), 2), angle=round(rng.uniform(-15, 15), 2), bg=bg, bg2=bg2,
+                 phase=round(rng.random(), 3))
 
+# %% ../nbs/04a_openworld.ipynb #979f480d
 _SS = 4 # supersampling factor
 
 def scene_mask(s:Scene, size:int=64, ss:int=_SS)->np.ndarray:
@@ -298,7 +315,8 @@ def scene_mask(s:Scene, size:int=64, ss:int=_SS)->np.ndarray:
     m = Image.new('L', (S, S), 0); d = ImageDraw.Draw(m)
     a = math.radians(s.angle); ca, sa = math.cos(a), math.sin(a)
     for poly, fill in outline(s.shape):
-        d.polygon([((s.cx + s.size*(x*ca - y*sa))*k*ss, (s.cy + s.size*(x*sa + y*ca))*k*ss) for x, y in poly], fill=255*fill)
+        d.polygon([((s.cx + s.size*(x*ca - y*sa))*k*ss, (s.cy + s.size*(x*sa + y*ca))*k*ss) for x, y in poly],
+                  fill=255*fill)
     return np.asarray(m, np.float32) / 255
 
 def render(s:Scene, size:int=64)->np.ndarray:

@@ -29,56 +29,69 @@ __all__ = ['FINETUNE_DEFAULTS', 'probe_references', 'conflict_things', 'probe_or
 def probe_references(n:int=4, # references
                      seed:int=0, held_out:int=1, # how many of them use a held-out word
                     )->list:
-    "`n` ShapesWorld things, `held_out` of them with a word held out of the toy's pretraining; shapes, colours and textures differ between them as far as the vocabulary allows."
+    ("`n` ShapesWorld things, `held_out` of them with a word held out of the toy's pretraining; "
+     "shapes, colours and textures differ between them as far as the vocabulary allows.")
     rng = random.Random(seed); refs = []
-    seen_sh, seen_co, seen_tx = ([v for v in vs if v not in HELD_OUT[k]] for k, vs in (('shape', SHAPES), ('color', COLORS), ('texture', TEXTURES)))
+    seen_sh, seen_co, seen_tx = ([v for v in vs if v not in HELD_OUT[k]]
+                                 for k, vs in (('shape', SHAPES), ('color', COLORS), ('texture', TEXTURES)))
     def fresh(vals, k):   # values no reference has yet (all values again once each was used)
         left = [v for v in vals if v not in {getattr(r, k) for r in refs}]
         return left or vals
     for i in range(n):
         attr = ('shape', 'color', 'texture')[(i - (n - held_out)) % 3] if i >= n - held_out else None
         for _ in range(1000):
-            t = Thing(rng.choice(fresh(seen_sh, 'shape')), rng.choice(fresh(seen_co, 'color')), rng.choice(fresh(seen_tx, 'texture')))
+            t = Thing(rng.choice(fresh(seen_sh, 'shape')), rng.choice(fresh(seen_co, 'color')),
+                      rng.choice(fresh(seen_tx, 'texture')))
             if is_seen(t.shape, t.color, t.texture) and t not in refs: break
         if attr: t = Thing(**{**asdict(t), attr: HELD_OUT[attr][(i // 3) % len(HELD_OUT[attr])]})
         refs.append(t)
     return refs
 
+# %% ../nbs/14_probe.ipynb #affe02d4
 def conflict_things(ref:Thing, k:int, seed:int=0)->dict:
     "Things for prompts that keep `ref`'s other attribute open and change one: k new shapes, k new appearances."
     rng = random.Random(seed)
     shapes = rng.sample([s for s in SHAPES if s != ref.shape and s not in HELD_OUT['shape']], k)
     apps = rng.sample([(c, x) for c in COLORS for x in TEXTURES if c != ref.color and x != ref.texture
                        and c not in HELD_OUT['color'] and x not in HELD_OUT['texture']], k)
-    return dict(shape=[Thing(s, ref.color, ref.texture) for s in shapes], appearance=[Thing(ref.shape, c, x) for c, x in apps])
+    return dict(shape=[Thing(s, ref.color, ref.texture) for s in shapes],
+                appearance=[Thing(ref.shape, c, x) for c, x in apps])
 
 def _desc(t:Thing)->str: return f'{t.color} {t.texture} {t.shape}'
 def _load(model:str, width:float=1.):
     "The probe's pipeline, on this process's device (a GPU per process under `accelerate launch` on GPUs)."
     from accelerate import PartialState
-    return load_pipeline(model, progress=False, width=width, device=str(PartialState(cpu=not torch.cuda.is_available()).device))
+    return load_pipeline(model, progress=False, width=width,
+                         device=str(PartialState(cpu=not torch.cuda.is_available()).device))
 
 def _width(width:float)->dict:
-    "The item field for a narrowed *-random model (none at full width, so the work items of earlier sweeps keep their keys)."
+    ("The item field for a narrowed *-random model "
+     "(none at full width, so the work items of earlier sweeps keep their keys).")
     return {} if width == 1 else dict(width=width)
 def _thing(d:dict)->Thing: return Thing(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
 
 # %% ../nbs/14_probe.ipynb #9077aad1
 def probe_oracle(model, readout:str='auto'):
-    "The readout of a probe: the ShapesWorld oracle ('oracle'), image metrics ('metrics': returns None), or 'auto': the oracle for the toy model, which draws ShapesWorld, metrics for any other."
+    ("The readout of a probe: the ShapesWorld oracle ('oracle'), image metrics ('metrics': returns None), "
+     "or 'auto': the oracle for the toy model, which draws ShapesWorld, metrics for any other.")
     from subattr.models import toy_path
-    if readout not in ('auto', 'oracle', 'metrics'): raise SubattrError(f"readout must be 'auto', 'oracle' or 'metrics'; got '{readout}'.")
+    if readout not in ('auto', 'oracle', 'metrics'):
+        raise SubattrError(f"readout must be 'auto', 'oracle' or 'metrics'; got '{readout}'.")
     use = readout == 'oracle' or (readout == 'auto' and str(model) in ('toy', str(toy_path())))
     return Oracle.load() if use else None
 
 def _metric_row(img, ref:Thing, asked:Thing|None, meta:dict)->dict:
-    "Without an oracle: a row in `reading_row`'s layout from `subattr.readout.metric_readout` against renders of the reference and of what was asked."
+    ("Without an oracle: a row in `reading_row`'s layout from "
+     "`subattr.readout.metric_readout` against renders of the reference and of what was asked.")
     from subattr.readout import metric_readout
-    m = metric_readout(np.asarray(img.convert('RGB').resize((64, 64))), render(ref), None if asked is None else render(asked))
-    row = dict(meta, **{f'ref_{k}': getattr(ref, k) for k in ATTRS}, **{f'asked_{k}': None if asked is None else getattr(asked, k) for k in ATTRS})
+    m = metric_readout(np.asarray(img.convert('RGB').resize((64, 64))), render(ref),
+                       None if asked is None else render(asked))
+    row = dict(meta, **{f'ref_{k}': getattr(ref, k) for k in ATTRS},
+               **{f'asked_{k}': None if asked is None else getattr(asked, k) for k in ATTRS})
     parts = dict(shape=('shape',), appearance=('color', 'texture'))
     for a, ks in parts.items():   # values the metrics attribute the image to (None: neither)
-        for k in ks: row[k] = getattr(ref, k) if m[a] == 'reference' else getattr(asked, k) if m[a] == 'prompt' else None
+        for k in ks:
+            row[k] = getattr(ref, k) if m[a] == 'reference' else getattr(asked, k) if m[a] == 'prompt' else None
     row.update(readout='metrics', **{k: v for k, v in m.items() if k.endswith('score')})
     for a, ks in parts.items():
         same = asked is not None and all(getattr(ref, k) == getattr(asked, k) for k in ks)
@@ -88,7 +101,8 @@ def _metric_row(img, ref:Thing, asked:Thing|None, meta:dict)->dict:
     return row
 
 def _reading_rows(oracle, images, base:dict, reference:Thing, asked:Thing|None)->list:
-    "One tidy row per image: `base`, the reference and what was asked, the reading (oracle or metrics) and where each attribute came from."
+    ("One tidy row per image: `base`, the reference and what was asked, "
+     "the reading (oracle or metrics) and where each attribute came from.")
     from subattr.readout import reading_row
     meta = lambda j: dict(image=j, cluster=f"{base['reference']}|{base['seed']}", **base)
     if oracle is None: return [_metric_row(im, reference, asked, meta(j)) for j, im in enumerate(images)]
@@ -108,8 +122,10 @@ def anchor_presets(bm:BlockMap)->list:
 def _prompt(t:Thing, word:str, which:str)->str:
     return f'a {word} {t.shape}' if which == 'shape' else f'a {t.color} {t.texture} {word}'
 
+# %% ../nbs/14_probe.ipynb #f7707da8
 def finetune_item(item:dict, model:str='toy', oracle=None, pipe=None,
-                  images_dir=None, # where to keep the drawn images, one strip per item (`<item key>.png`), for the report's grid
+                  # where to keep the drawn images, one strip per item (`<item key>.png`), for the report's grid
+                  images_dir=None,
                  )->list:
     "Train one selection on one reference, draw the conflicting prompts, read every image."
     from subattr.train import train
@@ -118,24 +134,29 @@ def finetune_item(item:dict, model:str='toy', oracle=None, pipe=None,
     tok = '<r>'
     with tempfile.TemporaryDirectory() as d:
         # the loaded pipeline trains in place and is restored after: one load serves every item
-        c = train(pipe if pipe is not None else model, render(ref), Path(d)/'c', attribute='shape', mode=item['mode'], select=item['selection'], token=tok,
-                  init_word='thing', rare_word='sks', prompt='a {}', steps=item['steps'], lr_blocks=item['lr'], lr_token=item['lr_token'],
-                  flip=False, crops=0, timesteps='uniform', seed=item['seed'], progress=False, checkpoint_every=10**9, keep=1,
+        c = train(pipe if pipe is not None else model, render(ref), Path(d)/'c', attribute='shape', mode=item['mode'],
+                  select=item['selection'], token=tok, init_word='thing', rare_word='sks', prompt='a {}',
+                  steps=item['steps'], lr_blocks=item['lr'], lr_token=item['lr_token'], flip=False, crops=0,
+                  timesteps='uniform', seed=item['seed'], progress=False, checkpoint_every=10**9, keep=1,
                   width=item.get('width', 1.))
         word = tok if item['mode'] != 'blocks' else 'sks'
         conf = conflict_things(ref, item['prompts'], seed=item['seed'])
-        jobs = [('reconstruction', None, f'a {word}')] + [(f'{w}-conflict', t, _prompt(t, word, w)) for w in ('shape', 'appearance') for t in conf[w]]
+        jobs = [('reconstruction', None, f'a {word}')] + [(f'{w}-conflict', t, _prompt(t, word, w))
+                                                          for w in ('shape', 'appearance') for t in conf[w]]
         rows, drawn = [], []
         for kind, asked, prompt in jobs:
-            imgs = generate(pipe, prompt, [c], seed=item['seed'], n=item['images'], steps=item['gen_steps'], guidance=item['guidance'])
-            base = dict(selection=item['selection'], mode=item['mode'], reference=_desc(ref), held_out=not is_seen(ref.shape, ref.color, ref.texture),
-                        seed=item['seed'], prompt=prompt, kind=kind)
+            imgs = generate(pipe, prompt, [c], seed=item['seed'], n=item['images'], steps=item['gen_steps'],
+                            guidance=item['guidance'])
+            base = dict(selection=item['selection'], mode=item['mode'], reference=_desc(ref),
+                        held_out=not is_seen(ref.shape, ref.color, ref.texture), seed=item['seed'], prompt=prompt,
+                        kind=kind)
             rows += _reading_rows(oracle, imgs, base, ref, asked); drawn += imgs[:1]
     if images_dir is not None:   # the reference, then the first image of each prompt
         strip = image_row([Image.fromarray(render(ref)).resize(drawn[0].size)] + drawn)
         Path(images_dir).mkdir(parents=True, exist_ok=True); strip.save(Path(images_dir)/f'{item_key(item)}.png')
     return rows
 
+# %% ../nbs/14_probe.ipynb #a590093a
 def finetune_probe(model:str='toy', # the base model
                    out='probe-out', # results folder (items/, finetune.json/.csv)
                    selections=None, # specs or presets (default: FINETUNE_DEFAULTS and every top-level block)
@@ -144,44 +165,54 @@ def finetune_probe(model:str='toy', # the base model
                    seeds=(0, 1), steps:int=150, lr:float=5e-4, lr_token:float=5e-3,
                    prompts:int=2, # conflicting prompts per attribute
                    images:int=2, gen_steps:int=20, guidance:float=4.,
-                   readout:str='auto', # 'oracle', 'metrics' (image similarities to renders of the reference and the prompt) or 'auto'
+                   # 'oracle', 'metrics' (image similarities to renders of the reference and the prompt) or 'auto'
+                   readout:str='auto',
                    progress:bool=True,
                    width:float=1., # channel multiplier for the *-random architectures
                    pipe=None, # the loaded pipeline of `model` (default: load it), so one process loads a model once
                   )->list:
     "The fine-tune probe: one row per selection × mode × reference × seed × prompt × image."
-    pipe = pipe if pipe is not None else _load(model, width); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
+    pipe = pipe if pipe is not None else _load(model, width); bm = BlockMap(pipe.unet)
+    oracle = probe_oracle(model, readout)
     selections = list(selections or (list(FINETUNE_DEFAULTS) + top_blocks(bm)))
     for s in selections: bm.select(s)   # refuse a bad spec before any work
     references = references or probe_references(4, held_out=1)
     rd = 'oracle' if oracle else 'metrics'
-    items = [dict(model=str(model), readout=rd, selection=s, mode=m, ref=asdict(r), seed=sd, steps=steps, lr=lr, lr_token=lr_token, prompts=prompts, images=images,
-                  gen_steps=gen_steps, guidance=guidance, **_width(width)) for s in selections for m in modes for r in references for sd in seeds]
-    return run_items(items, lambda it: finetune_item(it, model, oracle, pipe, Path(out)/'images'), out, 'finetune', progress)
+    items = [dict(model=str(model), readout=rd, selection=s, mode=m, ref=asdict(r), seed=sd, steps=steps, lr=lr,
+                  lr_token=lr_token, prompts=prompts, images=images, gen_steps=gen_steps, guidance=guidance,
+                  **_width(width)) for s in selections for m in modes for r in references for sd in seeds]
+    return run_items(items, lambda it: finetune_item(it, model, oracle, pipe, Path(out)/'images'), out, 'finetune',
+                     progress)
 
 # %% ../nbs/14_probe.ipynb #33a4499a
 def injection_points(unet, name:str, kind:str)->list:
-    "The modules whose outputs carry an injection: a ResNet's residual branch (its conv2, not the skip), a self-attention's Q/K or K/V projection."
+    ("The modules whose outputs carry an injection: a ResNet's residual branch "
+     "(its conv2, not the skip), a self-attention's Q/K or K/V projection.")
     mods = dict(unet.named_modules())
     if name not in mods: raise SubattrError(f"'{name}' is not a module of this UNet.")
     m = mods[name]
-    if kind == 'resnet':   # Plug-and-Play: the residual branch is replaced and the skip still carries the sample's own features
-        return [f'{name}.conv2'] if hasattr(m, 'conv1') and hasattr(m, 'conv2') else [name]   # any other module: its output
+    # Plug-and-Play: the residual branch is replaced and the skip still carries the sample's own features
+    if kind == 'resnet':
+        # any other module: its output
+        return [f'{name}.conv2'] if hasattr(m, 'conv1') and hasattr(m, 'conv2') else [name]
     if kind in ('attn-qk', 'attn-kv'):
         if not hasattr(m, 'to_q') or getattr(m, 'is_cross_attention', False):
             raise SubattrError(f"'{name}' is not a self-attention layer (attn1); Q/K/V injection needs one.")
         return [f'{name}.to_{c}' for c in kind.split('-')[1]]
     raise SubattrError(f"kind must be 'resnet', 'attn-qk' or 'attn-kv'; got '{kind}'.")
 
+# %% ../nbs/14_probe.ipynb #247e3e09
 @contextmanager
 def injecting(unet, name:str, kind:str):
-    "Record, then inject, the outputs of `injection_points(unet, name, kind)`; the original modules and processors compute everything else."
+    ("Record, then inject, the outputs of `injection_points(unet, name, kind)`; "
+     "the original modules and processors compute everything else.")
     state = dict(mode='off', saved={})
     def post(h, n, m, args, kwargs, out):
         x = out[0] if isinstance(out, tuple) else out
         if state['mode'] == 'record': state['saved'][n] = x.detach()
         elif state['mode'] == 'inject':
-            y = state['saved'][n].expand_as(x)   # the reference's features, for every image of the batch (both guidance halves)
+            # the reference's features, for every image of the batch (both guidance halves)
+            y = state['saved'][n].expand_as(x)
             return (y, *out[1:]) if isinstance(out, tuple) else y
     class Ctl:
         def set(self, mode): state['mode'] = mode
@@ -189,7 +220,8 @@ def injecting(unet, name:str, kind:str):
 
 @torch.no_grad()
 def ddim_invert(pipe, z0:torch.Tensor, steps:int, res:int)->list:
-    "Deterministic DDIM inversion of a clean latent under the empty prompt: the latents at each of `steps` noise levels, clean first."
+    ("Deterministic DDIM inversion of a clean latent under the empty prompt: "
+     "the latents at each of `steps` noise levels, clean first.")
     from diffusers import DDIMInverseScheduler
     from subattr import conditioning as C
     inv = DDIMInverseScheduler.from_config(pipe.scheduler.config); inv.set_timesteps(steps)
@@ -198,18 +230,22 @@ def ddim_invert(pipe, z0:torch.Tensor, steps:int, res:int)->list:
         z = inv.step(pipe.unet(z, t, **empty).sample, t, z).prev_sample; out.append(z)
     return out
 
+# %% ../nbs/14_probe.ipynb #521ec298
 @torch.no_grad()
 def inject_sample(pipe, reference:np.ndarray, prompt:str, name:str|None=None, kind:str='resnet', fraction:float=.5,
                   seed:int=0, steps:int=25, guidance:float=4., n:int=1,
                   targets=None, # [(module, kind), ...] to inject together (instead of `name`, `kind`)
-                  fractions:dict|None=None, # share of the steps per kind, e.g. {'resnet': .8, 'attn': .5} (PnP); default `fraction`
-                  source:str='noise', # the reference's features from 'noise' (forward noising) or 'inversion' (DDIM inversion, as PnP)
+                  # share of the steps per kind, e.g. {'resnet': .8, 'attn': .5} (PnP); default `fraction`
+                  fractions:dict|None=None,
+                  # the reference's features from 'noise' (forward noising) or 'inversion' (DDIM inversion, as PnP)
+                  source:str='noise',
                  )->list:
     "Draw `prompt` while chosen modules take the reference's features for the first share of the steps."
     from diffusers import DDIMScheduler
     from subattr.images import load_image, model_resolution
     from subattr import conditioning as C
-    if source not in ('noise', 'inversion'): raise SubattrError(f"source must be 'noise' or 'inversion'; got '{source}'.")
+    if source not in ('noise', 'inversion'):
+        raise SubattrError(f"source must be 'noise' or 'inversion'; got '{source}'.")
     targets = list(targets or ([(name, kind)] if name else []))
     share = lambda k: (fractions or {}).get('resnet' if k == 'resnet' else 'attn', fraction)
     unet, vae = pipe.unet, pipe.vae; dev = unet.device
@@ -255,20 +291,24 @@ def injection_probe(model:str='toy', out='probe-out',
                     pipe=None, # the loaded pipeline of `model` (default: load it), so one process loads a model once
                    )->list:
     "The injection probe: one row per module × kind × reference × seed × prompt × image."
-    pipe = pipe if pipe is not None else _load(model, width); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
+    pipe = pipe if pipe is not None else _load(model, width); bm = BlockMap(pipe.unet)
+    oracle = probe_oracle(model, readout)
     targets = [tuple(t) for t in (targets or injection_targets(bm))]
     references = references or probe_references(4, held_out=1)
     rd = 'oracle' if oracle else 'metrics'
-    items = [dict(model=str(model), readout=rd, module=m, kind=k, ref=asdict(r), seed=sd, fraction=fraction, prompts=prompts, images=images, steps=steps, guidance=guidance, **_width(width))
+    items = [dict(model=str(model), readout=rd, module=m, kind=k, ref=asdict(r), seed=sd, fraction=fraction,
+                  prompts=prompts, images=images, steps=steps, guidance=guidance, **_width(width))
              for m, k in targets for r in references for sd in seeds]
     def one(it):
         ref = _thing(it['ref']); rows = []
         conf = conflict_things(ref, it['prompts'], seed=it['seed'])
         for j in range(it['prompts']):   # both attributes differ from the reference's
             asked = Thing(conf['shape'][j].shape, conf['appearance'][j].color, conf['appearance'][j].texture)
-            imgs = inject_sample(pipe, render(ref), f'a {_desc(asked)}', it['module'], it['kind'], it['fraction'], it['seed'], it['steps'], it['guidance'], it['images'])
-            base = dict(module=it['module'], kind=it['kind'], reference=_desc(ref), held_out=not is_seen(ref.shape, ref.color, ref.texture),
-                        seed=it['seed'], prompt=f'a {_desc(asked)}', fraction=it['fraction'])
+            imgs = inject_sample(pipe, render(ref), f'a {_desc(asked)}', it['module'], it['kind'], it['fraction'],
+                                 it['seed'], it['steps'], it['guidance'], it['images'])
+            base = dict(module=it['module'], kind=it['kind'], reference=_desc(ref),
+                        held_out=not is_seen(ref.shape, ref.color, ref.texture), seed=it['seed'],
+                        prompt=f'a {_desc(asked)}', fraction=it['fraction'])
             rows += _reading_rows(oracle, imgs, base, ref, asked)
         return rows
     return run_items(items, one, out, 'inject', progress)
@@ -276,7 +316,8 @@ def injection_probe(model:str='toy', out='probe-out',
 # %% ../nbs/14_probe.ipynb #5ff4fce0
 @contextmanager
 def layer_prompts(pipe, layers:list, embeds:torch.Tensor):
-    "Inside the block, the attn2 layers named in `layers` see `embeds` (1×L×D) in the conditional half of the batch (on SDXL the pooled embedding stays the pipeline prompt's)."
+    ("Inside the block, the attn2 layers named in `layers` see `embeds` (1×L×D) in the "
+     "conditional half of the batch (on SDXL the pooled embedding stays the pipeline prompt's).")
     mods = dict(pipe.unet.named_modules())
     bad = [n for n in layers if n not in mods or not n.endswith('attn2')]
     if bad: raise SubattrError(f"'{bad[0]}' is not a cross-attention (attn2) layer of this UNet.")
@@ -303,17 +344,20 @@ def layer_sets(bm:BlockMap)->dict:
 def _pairs(n:int, seed:int=0)->list:
     "Prompt pairs (A, B) of seen things that differ in shape, colour and texture."
     rng = random.Random(seed); out = []
-    seen = lambda: Thing(rng.choice([s for s in SHAPES if s not in HELD_OUT['shape']]), rng.choice([c for c in COLORS if c not in HELD_OUT['color']]),
+    seen = lambda: Thing(rng.choice([s for s in SHAPES if s not in HELD_OUT['shape']]),
+                         rng.choice([c for c in COLORS if c not in HELD_OUT['color']]),
                          rng.choice([x for x in TEXTURES if x not in HELD_OUT['texture']]))
     while len(out) < n:
         a, b = seen(), seen()
         if a.shape != b.shape and a.color != b.color and a.texture != b.texture: out.append((a, b))
     return out
 
+# %% ../nbs/14_probe.ipynb #28f54930
 def _follow_rows(oracle, imgs, base, a:Thing, b:Thing)->list:
     "Rows saying, per attribute, whether the image follows prompt A, prompt B, or neither."
     rows = []
-    reads = oracle.read(imgs) if oracle is not None else [_metric_row(im, a, b, {}) for im in imgs]   # metrics: 'reference' is A
+    # metrics: 'reference' is A
+    reads = oracle.read(imgs) if oracle is not None else [_metric_row(im, a, b, {}) for im in imgs]
     for j, r in enumerate(reads):
         f = lambda k: 'A' if r[k] == getattr(a, k) else 'B' if r[k] == getattr(b, k) else 'neither'
         rows.append(dict(base, image=j, read_shape=r['shape'], read_color=r['color'], read_texture=r['texture'],
@@ -321,21 +365,25 @@ def _follow_rows(oracle, imgs, base, a:Thing, b:Thing)->list:
     return rows
 
 def layer_prompt_probe(model:str='toy', out='probe-out', sets=None, # name -> attn2 layer names (default: layer_sets)
-                       pairs:int=4, seeds=(0,), images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True,
-                       width:float=1., pipe=None)->list:
+                       pairs:int=4, seeds=(0,), images:int=2, steps:int=20, guidance:float=4., readout:str='auto',
+                       progress:bool=True, width:float=1., pipe=None)->list:
     "The per-layer prompt probe: one row per layer set × prompt pair × seed × image."
-    pipe = pipe if pipe is not None else _load(model, width); bm = BlockMap(pipe.unet); oracle = probe_oracle(model, readout)
+    pipe = pipe if pipe is not None else _load(model, width); bm = BlockMap(pipe.unet)
+    oracle = probe_oracle(model, readout)
     sets = sets or layer_sets(bm)
     rd = 'oracle' if oracle else 'metrics'
-    items = [dict(model=str(model), readout=rd, set=k, layers=v, a=asdict(a), b=asdict(b), seed=sd, images=images, steps=steps, guidance=guidance, **_width(width))
+    items = [dict(model=str(model), readout=rd, set=k, layers=v, a=asdict(a), b=asdict(b), seed=sd, images=images,
+                  steps=steps, guidance=guidance, **_width(width))
              for k, v in sets.items() for a, b in _pairs(pairs) for sd in seeds]
     def one(it):
         a, b = _thing(it['a']), _thing(it['b'])
-        ea = pipe.encode_prompt(prompt=f'a {_desc(a)}', device=pipe.device, num_images_per_prompt=1, do_classifier_free_guidance=False)[0]
+        ea = pipe.encode_prompt(prompt=f'a {_desc(a)}', device=pipe.device, num_images_per_prompt=1,
+                                do_classifier_free_guidance=False)[0]
         with layer_prompts(pipe, it['layers'], ea):
-            imgs = pipe(f'a {_desc(b)}', num_inference_steps=it['steps'], guidance_scale=it['guidance'], num_images_per_prompt=it['images'],
-                        generator=torch.Generator().manual_seed(it['seed'])).images
-        return _follow_rows(oracle, imgs, dict(set=it['set'], n_layers=len(it['layers']), a=_desc(a), b=_desc(b), seed=it['seed']), a, b)
+            imgs = pipe(f'a {_desc(b)}', num_inference_steps=it['steps'], guidance_scale=it['guidance'],
+                        num_images_per_prompt=it['images'], generator=torch.Generator().manual_seed(it['seed'])).images
+        return _follow_rows(oracle, imgs, dict(set=it['set'], n_layers=len(it['layers']), a=_desc(a), b=_desc(b),
+                                               seed=it['seed']), a, b)
     return run_items(items, one, out, 'layers', progress)
 
 # %% ../nbs/14_probe.ipynb #21c16f05
@@ -349,20 +397,23 @@ def switch_sample(pipe, a:str, b:str, tau:float, seed:int=0, steps:int=20, guida
         if i + 1 != switch: return {}
         return {'prompt_embeds': cat(eb[1], eb[0]), **({'add_text_embeds': cat(eb[3], eb[2])} if xl else {})}
     first = a if switch > 0 else b
-    return pipe(first, num_inference_steps=steps, guidance_scale=guidance, num_images_per_prompt=n, generator=torch.Generator().manual_seed(seed),
-                callback_on_step_end=cb, callback_on_step_end_tensor_inputs=['prompt_embeds'] + (['add_text_embeds'] if xl else [])).images
+    return pipe(first, num_inference_steps=steps, guidance_scale=guidance, num_images_per_prompt=n,
+                generator=torch.Generator().manual_seed(seed), callback_on_step_end=cb,
+                callback_on_step_end_tensor_inputs=['prompt_embeds'] + (['add_text_embeds'] if xl else [])).images
 
 def timestep_probe(model:str='toy', out='probe-out', taus=(0, .1, .2, .3, .4, .5, .6, .7, .8, .9, 1.),
-                   pairs:int=4, seeds=(0,), images:int=2, steps:int=20, guidance:float=4., readout:str='auto', progress:bool=True,
-                   width:float=1., pipe=None)->list:
+                   pairs:int=4, seeds=(0,), images:int=2, steps:int=20, guidance:float=4., readout:str='auto',
+                   progress:bool=True, width:float=1., pipe=None)->list:
     "The per-timestep prompt probe: one row per τ × prompt pair × seed × image."
     pipe = pipe if pipe is not None else _load(model, width); oracle = probe_oracle(model, readout)
     rd = 'oracle' if oracle else 'metrics'
-    items = [dict(model=str(model), readout=rd, tau=float(t), a=asdict(a), b=asdict(b), seed=sd, images=images, steps=steps, guidance=guidance, **_width(width))
+    items = [dict(model=str(model), readout=rd, tau=float(t), a=asdict(a), b=asdict(b), seed=sd, images=images,
+                  steps=steps, guidance=guidance, **_width(width))
              for t in taus for a, b in _pairs(pairs) for sd in seeds]
     def one(it):
         a, b = _thing(it['a']), _thing(it['b'])
-        imgs = switch_sample(pipe, f'a {_desc(a)}', f'a {_desc(b)}', it['tau'], it['seed'], it['steps'], it['guidance'], it['images'])
+        imgs = switch_sample(pipe, f'a {_desc(a)}', f'a {_desc(b)}', it['tau'], it['seed'], it['steps'], it['guidance'],
+                             it['images'])
         return _follow_rows(oracle, imgs, dict(tau=it['tau'], a=_desc(a), b=_desc(b), seed=it['seed']), a, b)
     return run_items(items, one, out, 'timesteps', progress)
 
@@ -381,13 +432,15 @@ def _fit_logreg(xtr, ytr, xte, yte, k:int, wd:float=1e-3, iters:int=100)->float:
     mu, sd = xtr.mean(0), xtr.std(0) + 1e-6
     xtr, xte = (xtr - mu) / sd, (xte - mu) / sd
     lin = torch.nn.Linear(xtr.shape[1], k).double(); xtr, xte = xtr.double(), xte.double()
-    torch.nn.init.zeros_(lin.weight); torch.nn.init.zeros_(lin.bias)   # the problem is convex: start at zero, not at a random draw
+    # the problem is convex: start at zero, not at a random draw
+    torch.nn.init.zeros_(lin.weight); torch.nn.init.zeros_(lin.bias)
     opt = torch.optim.LBFGS(lin.parameters(), lr=1, max_iter=iters, line_search_fn='strong_wolfe')
     def closure():
         opt.zero_grad(); l = F.cross_entropy(lin(xtr), ytr) + wd * lin.weight.pow(2).sum(); l.backward(); return l
     opt.step(closure)
     with torch.no_grad(): return (lin(xte).argmax(1) == yte).double().mean().item()
 
+# %% ../nbs/14_probe.ipynb #fc305e69
 @torch.no_grad()
 def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=300,
                  timesteps=(100, 300, 500, 700, 900), blocks=None, # module names (default: every top-level block)
@@ -405,13 +458,15 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
         imgs, things = render_many(it['n_train'] + it['n_test'], seed=it['seed'])
         res = model_resolution(pipe)
         x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float() / 127.5 - 1
-        if x.shape[-1] != res: x = F.interpolate(x, size=(res, res), mode='bilinear', antialias=True, align_corners=False)
+        if x.shape[-1] != res: x = F.interpolate(x, size=(res, res), mode='bilinear', antialias=True,
+                                                 align_corners=False)
         g = torch.Generator().manual_seed(it['seed'])
         from diffusers import DDPMScheduler
         from subattr import conditioning as C
         noiser = DDPMScheduler.from_config(pipe.scheduler.config)
         empty = C.encode(pipe, [''], res)
-        labels = {k: torch.tensor([ATTRS[k].index(getattr(t, k)) for t in things]) for k in ('shape', 'color', 'texture')}
+        labels = {k: torch.tensor([ATTRS[k].index(getattr(t, k)) for t in things])
+                  for k in ('shape', 'color', 'texture')}
         rows = []
         for t in it['timesteps']:
             with _pooled(unet, it['blocks']) as got:
@@ -426,8 +481,9 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
                 f = torch.cat(got[b])
                 for k, y in labels.items():
                     acc = _fit_logreg(f[:ntr], y[:ntr], f[ntr:], y[ntr:], len(ATTRS[k]))
-                    rows.append(dict(block=b, timestep=int(t), attribute=k, accuracy=round(acc, 4), chance=round(1 / len(ATTRS[k]), 4),
-                                     n_test=len(y) - ntr, features=f.shape[1]))
+                    rows.append(dict(block=b, timestep=int(t), attribute=k, accuracy=round(acc, 4),
+                                     chance=round(1 / len(ATTRS[k]), 4), n_test=len(y) - ntr, features=f.shape[1]))
         return rows
-    item = dict(model=str(model), n_train=n_train, n_test=n_test, timesteps=[int(t) for t in timesteps], blocks=blocks, seed=seed, batch=batch, **_width(width))
+    item = dict(model=str(model), n_train=n_train, n_test=n_test, timesteps=[int(t) for t in timesteps], blocks=blocks,
+                seed=seed, batch=batch, **_width(width))
     return run_items([item], one, out, 'linear', progress)

@@ -28,11 +28,13 @@ SOURCES = ('reference', 'prompt', 'both', 'neither')
 def _attrs(t, what:str)->dict:
     "shape/color/texture of a `Thing` or a dict, checked against the vocabulary."
     d = asdict(t) if is_dataclass(t) else t
-    if not isinstance(d, dict): raise SubattrError(f'The {what} must be a Thing or a dict with shape, color and texture, not a {type(t).__name__}.')
+    if not isinstance(d, dict): raise SubattrError(f'The {what} must be a Thing or a dict with shape, '
+                                                   f'color and texture, not a {type(t).__name__}.')
     missing = [k for k in ATTRS if k not in d]
     if missing: raise SubattrError(f"The {what} lacks {', '.join(missing)}; give shape, color and texture.")
     for k in ATTRS:
-        if d[k] not in ATTRS[k]: raise SubattrError(f"The {what}'s {k} '{d[k]}' is not a ShapesWorld {k}; valid ones are {', '.join(ATTRS[k])}.")
+        if d[k] not in ATTRS[k]: raise SubattrError(f"The {what}'s {k} '{d[k]}' is not a ShapesWorld {k}; "
+                                                    f"valid ones are {', '.join(ATTRS[k])}.")
     return {k: d[k] for k in ATTRS}
 
 def part_source(value:str, ref:str, asked:str|None)->str:
@@ -51,11 +53,13 @@ def attribute_source(reading:dict, # the oracle's reading of the generated image
                      reference, # the reference `Thing` (or a dict with shape, color, texture)
                      asked=None, # the complete `Thing` the prompt asked for; None for a prompt naming nothing
                     )->dict:
-    "Source of 'shape', 'appearance' (colour and texture together), 'color' and 'texture': reference, prompt, both or neither."
+    ("Source of 'shape', 'appearance' (colour and texture together), "
+     "'color' and 'texture': reference, prompt, both or neither.")
     r, a = _attrs(reference, 'reference'), None if asked is None else _attrs(asked, 'asked Thing')
     v = _attrs(reading, 'reading')
     out = {k: part_source(v[k], r[k], None if a is None else a[k]) for k in ATTRS}
-    return {'shape': out['shape'], 'appearance': _combine((out['color'], out['texture'])), 'color': out['color'], 'texture': out['texture']}
+    return {'shape': out['shape'], 'appearance': _combine((out['color'], out['texture'])), 'color': out['color'],
+            'texture': out['texture']}
 
 # %% ../nbs/13_readout.ipynb #1ace0516
 def reading_row(reading:dict, # the oracle's reading (extra keys such as `shape_conf` are kept)
@@ -80,18 +84,23 @@ def _source(same_ref:bool, same_asked:bool|None)->str:
 
 def open_rows(ref, # the reference image (H×W×3 uint8, a path or a PIL image)
               images, # the generated images (N×H×W×3 uint8, or a list of images or paths)
-              ref_words:dict, # the reference's words per attribute (`NamedReader` of it, or the caption's): the `ref_*` columns
-              asked:dict|None=None, # what the prompt named, per attribute (e.g. {'color': 'blue', 'texture': 'dotted'}); None for a reconstruction
+              # the reference's words per attribute (`NamedReader` of it, or the caption's): the `ref_*` columns
+              ref_words:dict,
+              # what the prompt named, per attribute (e.g. {'color': 'blue', 'texture': 'dotted'});
+              # None for a reconstruction
+              asked:dict|None=None,
               reader=None, # a `NamedReader` (default: the shipped one)
               **meta, # the probe's columns first
              )->list:
-    "One tidy row per image for an Open ShapesWorld reference: oracle v2's distances and same-as-reference decisions, the named reading and the sources."
+    ("One tidy row per image for an Open ShapesWorld reference: "
+     "oracle v2's distances and same-as-reference decisions, the named reading and the sources.")
     from subattr.similarity import NamedReader, compare, _images
     imgs = _images(images); ref = _images([ref] if not isinstance(ref, np.ndarray) else ref)
     cmp, names, asked = compare(ref, imgs), (reader or NamedReader()).read(imgs), asked or {}
     rows = []
     for j, (c, nm) in enumerate(zip(cmp, names)):
-        row = dict(meta, image=j, **{f'ref_{k}': ref_words.get(k) for k in ATTRS}, **{f'asked_{k}': asked.get(k) for k in ATTRS})
+        row = dict(meta, image=j, **{f'ref_{k}': ref_words.get(k) for k in ATTRS},
+                   **{f'asked_{k}': asked.get(k) for k in ATTRS})
         for k in ATTRS:
             row[k] = nm[k]; row[f'{k}_distance'] = c[k]['distance']; row[f'{k}_same_as_ref'] = c[k]['same']
             row[f'{k}_source'] = _source(c[k]['same'], None if asked.get(k) is None else nm[k] == asked[k])
@@ -116,11 +125,13 @@ def rate_ci(successes, # bools (or 0/1), one per trial
             method:str|None=None, # 'wilson' or 'bootstrap'; default: bootstrap when `groups` is given, else Wilson
             n_boot:int=2000, seed:int=0, # bootstrap resamples and their seed
            )->Rate:
-    "The success rate with a 95% interval: Wilson, or a seeded cluster bootstrap over `groups` (widened to Wilson's where narrower)."
+    ("The success rate with a 95% interval: Wilson, or a seeded cluster "
+     "bootstrap over `groups` (widened to Wilson's where narrower).")
     s = np.asarray(successes, dtype=float).ravel(); n = len(s)
     if not np.isin(s, (0., 1.)).all(): raise SubattrError('successes must be booleans or 0/1 values.')
     method = method or ('bootstrap' if groups is not None else 'wilson')
-    if method not in ('wilson', 'bootstrap'): raise SubattrError(f"method must be 'wilson' or 'bootstrap', not {method!r}.")
+    if method not in ('wilson', 'bootstrap'):
+        raise SubattrError(f"method must be 'wilson' or 'bootstrap', not {method!r}.")
     if n == 0: return Rate(math.nan, math.nan, math.nan, 0, method)
     p = float(s.mean())
     if method == 'bootstrap':
@@ -131,8 +142,10 @@ def rate_ci(successes, # bools (or 0/1), one per trial
         if len(k) >= 2:
             w = np.random.default_rng(seed).multinomial(len(k), np.full(len(k), 1 / len(k)), size=n_boot)
             r = (w @ k) / (w @ m)
-            wl, wh = wilson(int(s.sum()), n)   # never narrower than Wilson: over few clusters, or at 0 or 1, the bootstrap collapses to a point
-            return Rate(p, min(float(np.percentile(r, 2.5)), wl), max(float(np.percentile(r, 97.5)), wh), n, 'bootstrap')
+            # never narrower than Wilson: over few clusters, or at 0 or 1, the bootstrap collapses to a point
+            wl, wh = wilson(int(s.sum()), n)
+            return Rate(p, min(float(np.percentile(r, 2.5)), wl), max(float(np.percentile(r, 97.5)), wh), n,
+                        'bootstrap')
         method = 'wilson (one group)'
     return Rate(p, *wilson(int(s.sum()), n), n, method)
 
@@ -147,12 +160,14 @@ def summarize(rows:list, # tidy rows, as `reading_row` makes them
               cluster:str|None='reference', # column to cluster-bootstrap over; None (or absent) for Wilson intervals
               n_boot:int=2000, seed:int=0,
              )->list:
-    "Per group: shape, appearance, colour and texture from the reference and from the prompt, and reconstruction; each a `Rate`."
+    ("Per group: shape, appearance, colour and texture from the "
+     "reference and from the prompt, and reconstruction; each a `Rate`.")
     by = (by,) if isinstance(by, str) else tuple(by)
     groups = {}
     for r in rows:
         missing = [c for c in by if c not in r]
-        if missing: raise SubattrError(f"A row has no '{missing[0]}' column to group by; its columns are {', '.join(r)}.")
+        if missing: raise SubattrError(f"A row has no '{missing[0]}' column to group by; "
+                                       f"its columns are {', '.join(r)}.")
         groups.setdefault(tuple(r[c] for c in by), []).append(r)
     out = []
     for key, rs in groups.items():
@@ -162,11 +177,15 @@ def summarize(rows:list, # tidy rows, as `reading_row` makes them
             g = [r[cluster] for r in sub] if cluster and all(cluster in r for r in sub) else None
             return rate_ci([ok(r) for r in sub], g, n_boot=n_boot, seed=seed)
         edit = lambda r: r.get('kind') != 'reconstruction'
-        for attr, attrs in (('shape', ('shape',)), ('appearance', ('color', 'texture')), ('color', ('color',)), ('texture', ('texture',))):
+        for attr, attrs in (('shape', ('shape',)), ('appearance', ('color', 'texture')), ('color', ('color',)),
+                            ('texture', ('texture',))):
             for side in ('reference', 'prompt'):
-                res[f'{attr}_from_{side}'] = rate(lambda r: edit(r) and _contested(r, attrs), lambda r: r[f'{attr}_source'] == side)
+                res[f'{attr}_from_{side}'] = rate(lambda r: edit(r) and _contested(r, attrs),
+                                                  lambda r: r[f'{attr}_source'] == side)
         if any(not edit(r) for r in rs):
-            res['reconstruction'] = rate(lambda r: not edit(r), lambda r: all(r.get(f'{k}_same_as_ref', r[k] == r[f'ref_{k}']) for k in ATTRS))   # novel references: oracle v2's decision
+            # novel references: oracle v2's decision
+            res['reconstruction'] = rate(lambda r: not edit(r),
+                                         lambda r: all(r.get(f'{k}_same_as_ref', r[k] == r[f'ref_{k}']) for k in ATTRS))
         out.append(res)
     return out
 
@@ -178,12 +197,14 @@ def _cell(v, col):
     if isinstance(v, Path): return str(v)
     if isinstance(v, (list, tuple)): return [_cell(x, col) for x in v]
     if isinstance(v, dict): return {str(k): _cell(x, col) for k, x in v.items()}
-    raise SubattrError(f"Column '{col}' holds a {type(v).__name__}, which a table cannot store; give numbers, strings, lists or dicts.")
+    raise SubattrError(f"Column '{col}' holds a {type(v).__name__}, which a table "
+                       "cannot store; give numbers, strings, lists or dicts.")
 
 def _flat(row:dict)->dict:
     out = {}
     for k, v in row.items():
-        if isinstance(v, Rate): out.update({k: v.rate, f'{k}_lo': v.lo, f'{k}_hi': v.hi, f'{k}_n': v.n, f'{k}_method': v.method})
+        if isinstance(v, Rate): out.update({k: v.rate, f'{k}_lo': v.lo, f'{k}_hi': v.hi, f'{k}_n': v.n,
+                                            f'{k}_method': v.method})
         else: out[k] = v
     return {k: _cell(v, k) for k, v in out.items()}
 
@@ -192,6 +213,7 @@ def _atomic_write(files:dict):
     from subattr.core import atomic_text
     for path, text in files.items(): atomic_text(path, text)
 
+# %% ../nbs/13_readout.ipynb #003835fd
 def write_table(rows:list, # dicts, one per row
                 path_stem, # e.g. 'out/probe': writes out/probe.json and out/probe.csv
                )->tuple:
@@ -206,7 +228,8 @@ def write_table(rows:list, # dicts, one per row
     recs = [{c: r.get(c) for c in cols} for r in flat]
     js = json.dumps(recs, indent=1, ensure_ascii=False) + '\n'
     buf = io.StringIO(); w = csv.writer(buf, lineterminator='\n'); w.writerow(cols)
-    for r in recs: w.writerow(['' if v is None else json.dumps(v) if isinstance(v, (list, dict)) else v for v in r.values()])
+    for r in recs: w.writerow(['' if v is None else json.dumps(v) if isinstance(v, (list, dict)) else v
+                               for v in r.values()])
     jp, cp = stem.with_name(stem.name + '.json'), stem.with_name(stem.name + '.csv')
     try: _atomic_write({jp: js, cp: buf.getvalue()})
     except OSError as e: raise SubattrError(f"Cannot write the table at '{stem}': {e.strerror or e}.") from None
@@ -218,9 +241,11 @@ def read_table(path)->list:
     if p.suffix not in ('.json', '.csv'): p = p.with_name(p.name + '.json')
     if not p.is_file(): raise SubattrError(f"No table at '{p}'.")
     if p.suffix == '.csv':
-        with open(p, newline='', encoding='utf-8') as f: return [{k: (v if v != '' else None) for k, v in r.items()} for r in csv.DictReader(f)]
+        with open(p, newline='', encoding='utf-8') as f:
+            return [{k: (v if v != '' else None) for k, v in r.items()} for r in csv.DictReader(f)]
     try: recs = json.loads(p.read_text(encoding='utf-8'))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise SubattrError(f"'{p}' is not a JSON table ({e}).") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise SubattrError(f"'{p}' is not a JSON table ({e}).") from None
     if not isinstance(recs, list): raise SubattrError(f"'{p}' holds a JSON {type(recs).__name__}, not a list of rows.")
     return recs
 
@@ -247,25 +272,31 @@ def _bg_distance(a:np.ndarray, border:int=2)->np.ndarray:
     return np.linalg.norm(a - np.stack([np.ones_like(xx), xx, yy], -1) @ coef, axis=-1)
 
 def otsu(v:np.ndarray, bins:int=64)->float:
-    "Otsu's threshold: the cut of `v`'s histogram that maximises the between-class variance (values above it are the upper class)."
+    ("Otsu's threshold: the cut of `v`'s histogram that maximises the "
+     "between-class variance (values above it are the upper class).")
     h, e = np.histogram(v, bins); c = (e[:-1] + e[1:]) / 2
     w0 = np.cumsum(h); w1 = w0[-1] - w0; s = np.cumsum(h*c)
     m0 = s / np.maximum(w0, 1); m1 = (s[-1] - s) / np.maximum(w1, 1)
     return float(e[1:][np.argmax(w0 * w1 * (m0 - m1)**2)])   # the upper edge of the last background bin
 
+# %% ../nbs/13_readout.ipynb #215d3156
 def silhouette(img, # an image (path, PIL, array, tensor); an HxW bool array is taken as a silhouette already
                eps:float=.01, # added to the distance before the log
-               min_contrast:float=.05, # an image whose largest distance from the border plane is under this has no object
+               # an image whose largest distance from the border plane is under this has no object
+               min_contrast:float=.05,
               )->np.ndarray:
     "Foreground mask (HxW bool): distance from the border's fitted colour plane, thresholded by Otsu on its log."
     if isinstance(img, np.ndarray) and img.ndim == 2 and img.dtype == bool: return img
     raw = _bg_distance(_rgb01(img)); d = np.log(raw + eps)
     m = d > otsu(d)
-    if raw.max() < min_contrast or not m.any() or m.all(): raise SubattrError('The image has no foreground distinct from its border colour, so no silhouette can be found.')
+    if raw.max() < min_contrast or not m.any() or m.all():
+        raise SubattrError('The image has no foreground distinct from its '
+                           'border colour, so no silhouette can be found.')
     return m
 
 def normalized_silhouette(img, size:int=64, extent:float=2.)->np.ndarray:
-    "The silhouette centred on its centroid and scaled by its RMS radius, on a `size`² frame of ±`extent` radii (float in [0, 1])."
+    ("The silhouette centred on its centroid and scaled by its RMS "
+     "radius, on a `size`² frame of ±`extent` radii (float in [0, 1]).")
     m = silhouette(img).astype(np.float32); H, W = m.shape
     yy, xx = np.mgrid[0:H, 0:W] + .5; w = m / m.sum()
     cy, cx = (w*yy).sum(), (w*xx).sum(); r = math.sqrt((w*((yy-cy)**2 + (xx-cx)**2)).sum())
@@ -308,12 +339,14 @@ def color_hist_similarity(a, b, hue_bins:int=24, sat_bins:int=4)->float:
     return float(1 - math.sqrt(max(0., 1 - np.sqrt(pa * pb).sum())))
 
 class RandomConvFeatures:
-    "A fixed, seeded random conv net (a 5×5 conv, then 2×-pooled 3×3 convs; ReLU): N×3×H×W in [0, 1] → its feature maps."
+    ("A fixed, seeded random conv net (a 5×5 conv, then 2×-pooled 3×3 convs; ReLU): "
+     "N×3×H×W in [0, 1] → its feature maps.")
     def __init__(self, seed:int=0, widths:tuple=(32, 64)):
         g = torch.Generator().manual_seed(seed); self.ws = []
         for i, (ci, co) in enumerate(zip((3,) + tuple(widths[:-1]), widths)):
             k = 5 if i == 0 else 3
-            self.ws.append((torch.randn(co, ci, k, k, generator=g) * math.sqrt(2 / (ci*k*k)), torch.randn(co, generator=g) * .1))
+            self.ws.append((torch.randn(co, ci, k, k, generator=g) * math.sqrt(2 / (ci*k*k)),
+                            torch.randn(co, generator=g) * .1))
     @torch.no_grad()
     def __call__(self, x:torch.Tensor)->list:
         out, h = [], x * 2 - 1
@@ -322,15 +355,18 @@ class RandomConvFeatures:
             h = F.relu(F.conv2d(h, w, b, padding=w.shape[-1] // 2)); out.append(h)
         return out
 
+# %% ../nbs/13_readout.ipynb #76fe8e0b
 def vae_features(pipe)->callable:
     "A feature function from a pipeline's (or an AutoencoderKL's) VAE encoder: the output of every down block."
     vae = getattr(pipe, 'vae', pipe); enc = getattr(vae, 'encoder', None)
-    if enc is None or not hasattr(enc, 'down_blocks'): raise SubattrError(f'A {type(pipe).__name__} has no VAE encoder with down blocks to take features from.')
+    if enc is None or not hasattr(enc, 'down_blocks'):
+        raise SubattrError(f'A {type(pipe).__name__} has no VAE encoder with down blocks to take features from.')
     from subattr.hooks import Hooks
     @torch.no_grad()
     def feats(x:torch.Tensor)->list:
         out = []
-        with Hooks(enc, [f'down_blocks.{i}' for i in range(len(enc.down_blocks))], post=lambda h, n, m, a, k, o: out.append(o.float()), guided=False):
+        with Hooks(enc, [f'down_blocks.{i}' for i in range(len(enc.down_blocks))],
+                   post=lambda h, n, m, a, k, o: out.append(o.float()), guided=False):
             p = next(vae.parameters()); enc(x.to(p.device, p.dtype) * 2 - 1)
         return [o.cpu() for o in out]
     return feats
@@ -342,13 +378,15 @@ def _features(features):
     if callable(features): return features
     raise SubattrError(f'features must be None, a pipeline, a VAE or a callable, not a {type(features).__name__}.')
 
+# %% ../nbs/13_readout.ipynb #1f426e2f
 def grams(img, features=None, # None: the seeded random conv net; a pipeline or VAE: its encoder; or a callable
           interior:float=.99, # keep feature positions whose downsampled foreground weight is at least this
          )->list:
     "Per feature map, the C×C Gram matrix of the mask-centred features of the standardised foreground luminance."
     a = _rgb01(img); sil = silhouette(img)
     L = a @ np.array([.299, .587, .114], np.float32); mu, sd = L[sil].mean(), L[sil].std()
-    x = torch.from_numpy(np.repeat(np.clip(.5 + .25*(L - mu) / max(sd, .05), 0, 1)[..., None], 3, -1)).permute(2, 0, 1)[None]
+    x = torch.from_numpy(np.repeat(np.clip(.5 + .25*(L - mu) / max(sd, .05), 0, 1)[..., None],
+                                   3, -1)).permute(2, 0, 1)[None]
     m = torch.from_numpy(sil).float()[None, None]; out = []
     for f in _features(features)(x):
         w = F.interpolate(m, size=f.shape[-2:], mode='area')[0, 0].flatten()
@@ -373,7 +411,8 @@ def auc(pos, neg)->float:
 THRESHOLDS = {'shape': .55, 'appearance': .6} # midpoints of ShapesWorld's shared / not-shared median scores (below)
 
 def metric_scores(img, other, features=None)->dict:
-    "Shape score (mean of silhouette IoU and edge similarity) and appearance score (mean of colour and Gram similarity)."
+    ("Shape score (mean of silhouette IoU and edge similarity) "
+     "and appearance score (mean of colour and Gram similarity).")
     return {'shape': (shape_similarity(img, other) + edge_similarity(img, other)) / 2,
             'appearance': (color_hist_similarity(img, other) + gram_similarity(img, other, features)) / 2}
 
@@ -383,7 +422,8 @@ def metric_readout(img, # the generated image
                    features=None, # Gram features: None (random conv net), a pipeline/VAE, or a callable
                    thresholds:dict|None=None, # per attribute, the score under which an image resembles neither
                   )->dict:
-    "A heuristic source ('reference', 'prompt' or 'neither') for 'shape' and 'appearance' from image metrics, with the scores."
+    ("A heuristic source ('reference', 'prompt' or 'neither') for "
+     "'shape' and 'appearance' from image metrics, with the scores.")
     th = {**THRESHOLDS, **(thresholds or {})}
     r = metric_scores(img, reference_img, features)
     p = metric_scores(img, prompt_img, features) if prompt_img is not None else None
@@ -402,6 +442,7 @@ def _embed(out)->torch.Tensor:
     e = out if isinstance(out, torch.Tensor) else out.pooler_output
     return F.normalize(e.float(), dim=-1)
 
+# %% ../nbs/13_readout.ipynb #e6d35eed
 def clip_similarity(images, # one image or a list (paths, PIL images, arrays)
                     texts=None, # a string or a list of strings
                     ref_images=None, # one image or a list, to compare the images with
@@ -411,7 +452,8 @@ def clip_similarity(images, # one image or a list (paths, PIL images, arrays)
                    )->dict:
     "Cosine similarities from a CLIP model: 'text' (images × texts) and/or 'image' (images × ref_images), as arrays."
     if clip is None or not hasattr(clip, 'get_image_features'):
-        raise SubattrError('clip_similarity needs a CLIP model: load one with transformers (CLIPModel.from_pretrained) and pass it as clip=.')
+        raise SubattrError('clip_similarity needs a CLIP model: '
+                           'load one with transformers (CLIPModel.from_pretrained) and pass it as clip=.')
     if texts is None and ref_images is None: raise SubattrError('Give texts or ref_images to compare the images with.')
     as_list = lambda x: list(x) if isinstance(x, (list, tuple)) else [x]
     dev = next(clip.parameters()).device
@@ -421,16 +463,19 @@ def clip_similarity(images, # one image or a list (paths, PIL images, arrays)
         if ip is not None: px = ip(images=ims, return_tensors='pt')['pixel_values']
         else:
             s = clip.config.vision_config.image_size
-            x = torch.cat([F.interpolate(torch.from_numpy(np.asarray(im, np.float32) / 255).permute(2, 0, 1)[None], (s, s),
-                                         mode='bicubic', antialias=True) for im in ims]).clamp(0, 1)
+            x = torch.cat([F.interpolate(torch.from_numpy(np.asarray(im, np.float32) / 255).permute(2, 0, 1)[None],
+                                         (s, s), mode='bicubic', antialias=True) for im in ims]).clamp(0, 1)
             px = (x - torch.tensor(CLIP_MEAN)[:, None, None]) / torch.tensor(CLIP_STD)[:, None, None]
-        with torch.no_grad(): return _embed(clip.get_image_features(pixel_values=px.to(dev, next(clip.parameters()).dtype)))
+        with torch.no_grad():
+            return _embed(clip.get_image_features(pixel_values=px.to(dev, next(clip.parameters()).dtype)))
     out = {}; e = embed_images(images)
     if texts is not None:
         tok = tokenizer or getattr(processor, 'tokenizer', None)
-        if tok is None: raise SubattrError('Comparing with texts needs a tokenizer: pass a CLIPProcessor as processor= or a tokenizer=.')
+        if tok is None: raise SubattrError('Comparing with texts needs a tokenizer: '
+                                           'pass a CLIPProcessor as processor= or a tokenizer=.')
         t = tok(as_list(texts), padding=True, truncation=True, return_tensors='pt')
-        with torch.no_grad(): et = _embed(clip.get_text_features(input_ids=t['input_ids'].to(dev), attention_mask=t['attention_mask'].to(dev)))
+        with torch.no_grad(): et = _embed(clip.get_text_features(input_ids=t['input_ids'].to(dev),
+                                                                 attention_mask=t['attention_mask'].to(dev)))
         out['text'] = (e @ et.T).cpu().numpy()
     if ref_images is not None: out['image'] = (e @ embed_images(ref_images).T).cpu().numpy()
     return out

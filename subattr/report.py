@@ -22,7 +22,8 @@ __all__ = ['MIN_RECONSTRUCTION', 'finetune_summary', 'verdict', 'plot_finetune',
 
 # %% ../nbs/14a_report.ipynb #544b3242
 def finetune_summary(rows:list)->dict:
-    "'selection | mode' -> the four source rates and reconstruction, 95% intervals by a cluster bootstrap over references × seeds."
+    ("'selection | mode' -> the four source rates and reconstruction, "
+     "95% intervals by a cluster bootstrap over references × seeds.")
     from subattr.readout import summarize
     # a cluster bootstrap needs clusters: with fewer than 5 reference × seed pairs, Wilson intervals (which assume
     # independent images, and so are too narrow when images of one reference agree) are the honest choice left
@@ -33,47 +34,59 @@ def finetune_summary(rows:list)->dict:
 # %% ../nbs/14a_report.ipynb #65fb76b6
 def _fmt(r)->str: return f"{r.rate:.2f} [{r.lo:.2f}, {r.hi:.2f}]"
 
-MIN_RECONSTRUCTION = .5 # below this, the tuned blocks learned too little of the reference for the verdict to mean anything
+# below this, the tuned blocks learned too little of the reference for the verdict to mean anything
+MIN_RECONSTRUCTION = .5
 
 def verdict(summary:dict, mode:str='blocks', min_reconstruction:float=MIN_RECONSTRUCTION)->str:
-    "The seed's claim, judged from the fine-tune summary: down blocks keep shape, up blocks keep appearance (colour, texture)."
+    ("The seed's claim, judged from the fine-tune summary: "
+     "down blocks keep shape, up blocks keep appearance (colour, texture).")
     s, a = summary.get(f'seed-shape | {mode}'), summary.get(f'seed-appearance | {mode}')
-    if not s or not a: return 'The fine-tune probe did not run both seed-shape and seed-appearance, so the seed\'s claim was not tested.'
+    if not s or not a: return ('The fine-tune probe did not run both seed-shape and '
+                               'seed-appearance, so the seed\'s claim was not tested.')
     weak = [(n, x.get('reconstruction')) for n, x in (('seed-shape', s), ('seed-appearance', a))
             if x.get('reconstruction') is None or x['reconstruction'].rate < min_reconstruction]
     if weak:   # nothing learned, nothing to keep: a low "kept" rate then says nothing about where attributes live
-        why = '; '.join(f"`{n}` reconstructs the reference in {'no measured images' if r is None else _fmt(r)}" for n, r in weak)
-        return (f"**Inconclusive on this model.** The verdict needs each side to reproduce its reference first (reconstruction ≥ "
-                f"{min_reconstruction:.0%}), and {why}; train longer or with a higher learning rate.")
+        why = '; '.join(f"`{n}` reconstructs the reference in {'no measured images' if r is None else _fmt(r)}"
+                        for n, r in weak)
+        return ("**Inconclusive on this model.** The verdict needs each side to reproduce its reference first "
+                f"(reconstruction ≥ {min_reconstruction:.0%}), and {why}; train longer or with a higher learning rate.")
     sep, parts, wins, losses = (lambda x, y: x.lo > y.hi), [], 0, 0
-    for what, side, other, hi, lo in (('shape', 'down', 'up', s, a), ('colour', 'up', 'down', a, s), ('texture', 'up', 'down', a, s)):
+    for what, side, other, hi, lo in (('shape', 'down', 'up', s, a), ('colour', 'up', 'down', a, s),
+                                      ('texture', 'up', 'down', a, s)):
         k = 'shape' if what == 'shape' else 'color' if what == 'colour' else 'texture'
         h, l = hi[f'{k}_from_reference'], lo[f'{k}_from_reference']
-        if sep(h, l): wins += 1; parts.append(f"tuning the {side} blocks keeps the reference's {what} more often than tuning the {other} "
-                                              f"blocks ({_fmt(h)} vs {_fmt(l)}; the 95% intervals do not overlap)")
-        elif h.rate > l.rate: parts.append(f"tuning the {side} blocks keeps the reference's {what} somewhat more often than the {other} "
-                                           f"blocks ({_fmt(h)} vs {_fmt(l)}), but the 95% intervals overlap")
-        else: losses += 1; parts.append(f"tuning the {side} blocks does not keep the reference's {what} more often than the {other} blocks "
-                                        f"({_fmt(h)} vs {_fmt(l)})")
+        if sep(h, l):
+            wins += 1; parts.append(f"tuning the {side} blocks keeps the reference's {what} more often than tuning the "
+                                    f"{other} blocks ({_fmt(h)} vs {_fmt(l)}; the 95% intervals do not overlap)")
+        elif h.rate > l.rate:
+            parts.append(f"tuning the {side} blocks keeps the reference's {what} somewhat more often than the {other} "
+                         f"blocks ({_fmt(h)} vs {_fmt(l)}), but the 95% intervals overlap")
+        else:
+            losses += 1; parts.append(f"tuning the {side} blocks does not keep the reference's {what} more often than "
+                                      f"the {other} blocks ({_fmt(h)} vs {_fmt(l)})")
     head = ('**Supported on this model.**' if wins == 3 else '**Not supported on this model.**' if losses == 3
             else '**Partly supported / inconclusive on this model.**')
     text = '; '.join(parts)
     return f'{head} {text[0].upper()}{text[1:]}.'
 
+# %% ../nbs/14a_report.ipynb #3b591946
 def plot_finetune(summary:dict, ax=None):
-    "Bars: shape, colour and texture kept from the reference, per selection, with 95% intervals; a rate of 0 still shows its mark."
+    ("Bars: shape, colour and texture kept from the reference, "
+     "per selection, with 95% intervals; a rate of 0 still shows its mark.")
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(7.5, .5 * len(summary) + 1), dpi=80)
     keys = list(summary); y = np.arange(len(keys))
     for off, p, c in ((-.26, 'shape', 'C0'), (0, 'color', 'C1'), (.26, 'texture', 'C2')):
         r = [summary[s][f'{p}_from_reference'] for s in keys]
         ax.barh(y + off, [x.rate for x in r], .25, color=c, label=f'{p} kept',
-                xerr=np.array([[x.rate - x.lo for x in r], [x.hi - x.rate for x in r]]), error_kw=dict(lw=.8, capsize=1.5))
+                xerr=np.array([[x.rate - x.lo for x in r], [x.hi - x.rate for x in r]]),
+                error_kw=dict(lw=.8, capsize=1.5))
         ax.plot([x.rate for x in r], y + off, '|', color=c, ms=7, mew=2)   # visible even where the bar has no length
         for yy, x in zip(y + off, r): ax.text(x.hi + .01, yy, f'{x.rate:.2f}', va='center', fontsize=6)
     ax.set_yticks(y, [k.split(' | ')[0] for k in keys], fontsize=8); ax.set_xlim(0, 1.08); ax.invert_yaxis()
     ax.legend(fontsize=7, loc='lower right', frameon=False)
-    ax.set_xlabel('rate (95% interval)', fontsize=8); ax.set_title('fine-tune probe: what the tuned blocks keep from the reference', fontsize=9)
+    ax.set_xlabel('rate (95% interval)', fontsize=8)
+    ax.set_title('fine-tune probe: what the tuned blocks keep from the reference', fontsize=9)
     return ax
 
 def plot_linear(rows:list, axs=None):
@@ -86,11 +99,14 @@ def plot_linear(rows:list, axs=None):
         for r in rows:
             if r['attribute'] == k: m[blocks.index(r['block']), ts.index(r['timestep'])] = r['accuracy']
         im = ax.imshow(m, vmin=0, vmax=1, cmap='viridis', aspect='auto')
-        for (i, j), v in np.ndenumerate(m): ax.text(j, i, f'{v:.2f}', ha='center', va='center', fontsize=6, color='w' if v < .6 else 'k')
-        ax.set_xticks(range(len(ts)), ts, fontsize=7); ax.set_xlabel('timestep', fontsize=7); ax.set_title(f'{k} (chance {1/len(ATTRS[k]):.2f})', fontsize=8)
+        for (i, j), v in np.ndenumerate(m):
+            ax.text(j, i, f'{v:.2f}', ha='center', va='center', fontsize=6, color='w' if v < .6 else 'k')
+        ax.set_xticks(range(len(ts)), ts, fontsize=7); ax.set_xlabel('timestep', fontsize=7)
+        ax.set_title(f'{k} (chance {1/len(ATTRS[k]):.2f})', fontsize=8)
     axs[0].set_yticks(range(len(blocks)), blocks, fontsize=7)
     return axs
 
+# %% ../nbs/14a_report.ipynb #25096a40
 def follow_rates(rows:list, key:str)->dict:
     "For the prompt probes: per value of `key` (a layer set, or τ), how often each attribute follows prompt A."
     out = {}
@@ -106,17 +122,21 @@ def plot_follow(rows:list, key:str, ax=None):
     if key == 'tau':
         if ax is None: _, ax = plt.subplots(figsize=(5, 2.6), dpi=60)
         for k in ('shape', 'color', 'texture'): ax.plot(keys, [fr[t][k] for t in keys], marker='o', label=k)
-        ax.set_xlabel('τ: share of the steps drawn with prompt A', fontsize=7); ax.set_ylabel('follows A', fontsize=7); ax.legend(fontsize=7)
+        ax.set_xlabel('τ: share of the steps drawn with prompt A', fontsize=7); ax.set_ylabel('follows A', fontsize=7)
+        ax.legend(fontsize=7)
         ax.set_title('per-timestep prompts', fontsize=8)
     else:
         if ax is None: _, ax = plt.subplots(figsize=(4, .25 * len(keys) + 1), dpi=60)
         m = np.array([[fr[k][a] for a in ('shape', 'color', 'texture')] for k in keys])
         ax.imshow(m, vmin=0, vmax=1, cmap='viridis', aspect='auto')
-        for (i, j), v in np.ndenumerate(m): ax.text(j, i, f'{v:.2f}', ha='center', va='center', fontsize=6, color='w' if v < .6 else 'k')
-        ax.set_xticks(range(3), ['shape', 'color', 'texture'], fontsize=7); ax.set_yticks(range(len(keys)), keys, fontsize=6)
+        for (i, j), v in np.ndenumerate(m):
+            ax.text(j, i, f'{v:.2f}', ha='center', va='center', fontsize=6, color='w' if v < .6 else 'k')
+        ax.set_xticks(range(3), ['shape', 'color', 'texture'], fontsize=7)
+        ax.set_yticks(range(len(keys)), keys, fontsize=6)
         ax.set_title('per-layer prompts: follows A when these layers see A', fontsize=8)
     return ax
 
+# %% ../nbs/14a_report.ipynb #4f7c32f9
 def plot_injection(rows:list, bm:BlockMap):
     "The UNet coloured by how often injecting one module's features kept the reference's shape, per kind."
     import matplotlib.pyplot as plt
@@ -153,11 +173,15 @@ def demo(out='subattr-demo', # the report folder
     out.mkdir(parents=True, exist_ok=True); t0 = time.time()
     say = (lambda *a: print(*a, file=sys.stderr, flush=True)) if progress else (lambda *a: None)
     pipe = load_pipeline(model, progress=False); bm = BlockMap(pipe.unet)
-    sels = ['seed-shape', 'seed-appearance', 'mid'] + [p for p in anchor_presets(bm) if p not in ('seed-shape', 'seed-appearance', 'mid')]
+    sels = ['seed-shape', 'seed-appearance', 'mid'] + [p for p in anchor_presets(bm)
+                                                       if p not in ('seed-shape', 'seed-appearance', 'mid')]
     refs = probe_references(references, held_out=1)
-    say(f'subattr demo: fine-tune probe, {len(sels)} selections × {len(refs)} references × {len(seeds)} seeds, {steps} steps each')
-    ft = finetune_probe(model, out, sels, modes=('blocks',), references=refs, seeds=seeds, steps=steps, lr=lr, prompts=2, images=images, progress=progress, pipe=pipe)
-    say(f'subattr demo: linear probes, {n_train}+{n_test} images × {len(timesteps)} timesteps ({time.time() - t0:.0f}s so far)')
+    say(f'subattr demo: fine-tune probe, {len(sels)} selections × '
+        f'{len(refs)} references × {len(seeds)} seeds, {steps} steps each')
+    ft = finetune_probe(model, out, sels, modes=('blocks',), references=refs, seeds=seeds, steps=steps, lr=lr,
+                        prompts=2, images=images, progress=progress, pipe=pipe)
+    say(f'subattr demo: linear probes, {n_train}+{n_test} images × '
+        f'{len(timesteps)} timesteps ({time.time() - t0:.0f}s so far)')
     lp = linear_probe(model, out, n_train=n_train, n_test=n_test, timesteps=timesteps, progress=progress, pipe=pipe)
     from accelerate import PartialState
     if not PartialState().is_main_process: return out   # under `accelerate launch`, one process writes the report
@@ -168,62 +192,75 @@ def demo(out='subattr-demo', # the report folder
     from subattr.blocks import plot_unet
     fig, axs = plt.subplots(3, 1, figsize=(9, 10))
     for ax, k in zip(axs, ('shape', 'color', 'texture')):
-        plot_unet(bm, scores=block_scores(lp, k), ax=ax, vmin=0, vmax=1, title=f'linear-probe accuracy for {k} (mean over timesteps)',
-                  cbar_label=f'{k} accuracy')
+        plot_unet(bm, scores=block_scores(lp, k), ax=ax, vmin=0, vmax=1,
+                  title=f'linear-probe accuracy for {k} (mean over timesteps)', cbar_label=f'{k} accuracy')
     plt.tight_layout(); plt.savefig(out/'unet.png', dpi=100); plt.close('all')
     plot_probe_grid(out, ft, sels, refs); plt.savefig(out/'grid.png', dpi=100); plt.close('all')
     secs = time.time() - t0
-    res = dict(model=model, settings=dict(references=[_desc(r) for r in refs], steps=steps, lr=lr, seeds=list(seeds), images=images,
-                                          selections=sels, n_train=n_train, n_test=n_test, timesteps=list(timesteps)),
-               verdict=v, finetune={k: {m: (r._asdict() if hasattr(r, '_asdict') else r) for m, r in d.items()} for k, d in summ.items()},
+    res = dict(model=model, settings=dict(references=[_desc(r) for r in refs], steps=steps, lr=lr, seeds=list(seeds),
+                                          images=images, selections=sels, n_train=n_train, n_test=n_test,
+                                          timesteps=list(timesteps)),
+               verdict=v, finetune={k: {m: (r._asdict() if hasattr(r, '_asdict') else r) for m, r in d.items()}
+                                    for k, d in summ.items()},
                linear=lp, seconds=round(secs, 1))
     _write_json_atomic(out/'probe.json', res)
     (out/'report.md').write_text(_report(res, summ))
     say(f'subattr demo: done in {secs:.0f}s; report in {out/"report.md"}')
     return out
 
+# %% ../nbs/14a_report.ipynb #bec899b8
 def plot_probe_grid(out, rows:list, selections:list, references:list, seed:int=0):
-    "The fine-tune probe's images: one row per selection; per reference, the reference, `a sks`, then the conflicting prompts."
+    ("The fine-tune probe's images: one row per selection; "
+     "per reference, the reference, `a sks`, then the conflicting prompts.")
     import matplotlib.pyplot as plt
     items = {}
     for r in rows:
         if r['seed'] == seed: items.setdefault((r['selection'], r['reference']), r['item'])
-    fig, axs = plt.subplots(len(selections), 1, figsize=(2 + 1.1 * 6 * len(references), 1.25 * len(selections)), squeeze=False)
+    fig, axs = plt.subplots(len(selections), 1, figsize=(2 + 1.1 * 6 * len(references), 1.25 * len(selections)),
+                            squeeze=False)
     for ax, s in zip(axs[:, 0], selections):
         strips = [Path(out)/'images'/f"{items.get((s, _desc(t)), '-')}.png" for t in references]
         ims = [np.asarray(Image.open(p).convert('RGB')) if p.exists() else None for p in strips]
         h = next((im.shape[0] for im in ims if im is not None), 64)
         gap = np.full((h, h // 4, 3), 255, np.uint8)
         row = [x for im in ims for x in ((im if im is not None else np.full((h, 6 * h, 3), 230, np.uint8)), gap)][:-1]
-        ax.imshow(np.concatenate(row, 1)); ax.set_xticks([]); ax.set_yticks([]); ax.set_ylabel(s, rotation=0, ha='right', va='center', fontsize=8)
-    axs[0, 0].set_title('per reference: the reference, "a sks", two prompts for another shape, two for another appearance '
-                        f'(seed {seed}, first image each)', fontsize=8)
+        ax.imshow(np.concatenate(row, 1)); ax.set_xticks([]); ax.set_yticks([])
+        ax.set_ylabel(s, rotation=0, ha='right', va='center', fontsize=8)
+    axs[0, 0].set_title('per reference: the reference, "a sks", two prompts for another shape, two for another '
+                        f'appearance (seed {seed}, first image each)', fontsize=8)
     fig.tight_layout()
     return fig
 
+# %% ../nbs/14a_report.ipynb #49b6b7b8
 def _report(res:dict, summ:dict)->str:
     s = res['settings']; L = []
     L += ['# subattr demo: where does the toy UNet keep shape and appearance?', '',
-          f"Model `{res['model']}`; references {', '.join(s['references'])} (the last uses a word held out of pretraining); "
-          f"{s['steps']} training steps per selection at lr {s['lr']} (full weights, rare word `sks`), seeds {s['seeds']}, "
-          f"{s['images']} images per prompt. Ran in {res['seconds']:.0f} s.", '',
+          f"Model `{res['model']}`; references {', '.join(s['references'])} (the last uses a word held out of "
+          f"pretraining); {s['steps']} training steps per selection at lr {s['lr']} (full weights, rare word `sks`), "
+          f"seeds {s['seeds']}, {s['images']} images per prompt. Ran in {res['seconds']:.0f} s.", '',
           '## The seed\'s claim', '', res['verdict'], '',
           '## Fine-tune probe', '',
-          'Each selection is tuned on one reference with the prompt `a sks`, then asked for another shape (`a sks circle`) or another '
-          'appearance (`a blue striped sks`). "kept" = the oracle reads the reference\'s attribute; "from prompt" = it reads the asked one. '
-          'Rates with 95% intervals.', '',
+          'Each selection is tuned on one reference with the prompt `a sks`, then asked for another shape (`a sks '
+          'circle`) or another appearance (`a blue striped sks`). "kept" = the oracle reads the reference\'s '
+          'attribute; "from prompt" = it reads the asked one. Rates with 95% intervals.', '',
           'Appearance is read as colour and texture separately (both together is the stricter "appearance kept").', '',
-          '| selection | reconstruction | shape kept | shape from prompt | colour kept | texture kept | appearance kept | appearance from prompt |',
+          '| selection | reconstruction | shape kept | shape from prompt | '
+          'colour kept | texture kept | appearance kept | appearance from prompt |',
           '|---|---|---|---|---|---|---|---|']
     for k, r in summ.items():
-        L.append(f"| `{k.split(' | ')[0]}` | {_fmt(r['reconstruction'])} | {_fmt(r['shape_from_reference'])} | {_fmt(r['shape_from_prompt'])} | "
-                 f"{_fmt(r['color_from_reference'])} | {_fmt(r['texture_from_reference'])} | {_fmt(r['appearance_from_reference'])} | "
+        L.append(f"| `{k.split(' | ')[0]}` | {_fmt(r['reconstruction'])} | {_fmt(r['shape_from_reference'])} | "
+                 f"{_fmt(r['shape_from_prompt'])} | {_fmt(r['color_from_reference'])} | "
+                 f"{_fmt(r['texture_from_reference'])} | {_fmt(r['appearance_from_reference'])} | "
                  f"{_fmt(r['appearance_from_prompt'])} |")
-    L += ['', '![fine-tune probe](finetune.png)', '', '![what each selection drew](grid.png)', '', '## Linear probes', '',
-          f"Accuracy of a linear readout of each block's output (pooled 2×2) on {s['n_test']} held-back images, trained on {s['n_train']}.", '']
+    L += ['', '![fine-tune probe](finetune.png)', '', '![what each selection drew](grid.png)', '',
+          '## Linear probes', '',
+          f"Accuracy of a linear readout of each block's output (pooled 2×2) on {s['n_test']} held-back images, "
+          f"trained on {s['n_train']}.", '']
     for k in ('shape', 'color', 'texture'):
         sc = block_scores(res['linear'], k); best = max(sc, key=sc.get)
-        L.append(f"- {k}: best block `{best}` ({sc[best]:.2f} mean over timesteps); worst `{min(sc, key=sc.get)}` ({min(sc.values()):.2f}).")
+        L.append(f"- {k}: best block `{best}` ({sc[best]:.2f} mean over timesteps); "
+                 f"worst `{min(sc, key=sc.get)}` ({min(sc.values()):.2f}).")
     L += ['', '![linear probes](linear.png)', '', '![UNet diagram](unet.png)', '',
-          'Tables: `finetune.json/.csv`, `linear.json/.csv` (one row per image or per block × timestep × attribute); summary: `probe.json`.', '']
+          'Tables: `finetune.json/.csv`, `linear.json/.csv` '
+          '(one row per image or per block × timestep × attribute); summary: `probe.json`.', '']
     return '\n'.join(L)

@@ -17,16 +17,19 @@ __all__ = ['SHAPES', 'COLORS', 'TEXTURES', 'ATTRS', 'HELD_OUT', 'HELD_OUT_PAIRS'
            'OracleNet', 'train_oracle', 'Oracle', 'oracle_accuracy']
 
 # %% ../nbs/04_shapesworld.ipynb #fa53fcb4
-SHAPES = ('circle', 'square', 'triangle', 'star', 'hexagon', 'cross', 'crescent', 'diamond', 'ring', 'pentagon', 'heart', 'arrow')
-COLORS = {'red': 0, 'orange': 28, 'yellow': 55, 'green': 120, 'cyan': 182, 'blue': 225, 'purple': 275, 'pink': 325}  # hue, degrees
+SHAPES = ('circle', 'square', 'triangle', 'star', 'hexagon', 'cross', 'crescent', 'diamond', 'ring', 'pentagon',
+          'heart', 'arrow')
+# hue, degrees
+COLORS = {'red': 0, 'orange': 28, 'yellow': 55, 'green': 120, 'cyan': 182, 'blue': 225, 'purple': 275, 'pink': 325}
 TEXTURES = ('plain', 'striped', 'dotted', 'checkered', 'grid', 'wavy')
 ATTRS = {'shape': SHAPES, 'color': tuple(COLORS), 'texture': TEXTURES}
 
 # Held out of pretraining: novel concepts, for honest single-image learning ...
 HELD_OUT = {'shape': ('heart', 'arrow'), 'color': ('cyan',), 'texture': ('wavy',)}
 # ... and combinations of seen words the model never sees together.
-HELD_OUT_PAIRS = (('circle', 'blue'), ('square', 'red'), ('triangle', 'yellow'), ('star', 'green'), ('hexagon', 'purple'),
-                  ('cross', 'orange'), ('ring', 'striped'), ('diamond', 'dotted'), ('crescent', 'checkered'), ('pentagon', 'grid'))
+HELD_OUT_PAIRS = (('circle', 'blue'), ('square', 'red'), ('triangle', 'yellow'), ('star', 'green'),
+                  ('hexagon', 'purple'), ('cross', 'orange'), ('ring', 'striped'), ('diamond', 'dotted'),
+                  ('crescent', 'checkered'), ('pentagon', 'grid'))
 
 # %% ../nbs/04_shapesworld.ipynb #78b824ef
 @dataclass
@@ -49,13 +52,15 @@ def _star():
     return [p for i in range(5) for p in (_poly(5, 1, -90)[i], _poly(5, .45, -54)[i])]
 
 def _heart():
-    pts = [(16*math.sin(t)**3, -(13*math.cos(t) - 5*math.cos(2*t) - 2*math.cos(3*t) - math.cos(4*t))) for t in np.linspace(0, 2*math.pi, 64)]
+    pts = [(16*math.sin(t)**3, -(13*math.cos(t) - 5*math.cos(2*t) - 2*math.cos(3*t) - math.cos(4*t)))
+           for t in np.linspace(0, 2*math.pi, 64)]
     return [(x/17, (y+2)/17) for x, y in pts]
 
 _OUTLINES = {   # shape -> list of (polygon, fill) drawn in order; fill 0 cuts a hole
     'circle': [(_poly(64), 1)], 'square': [(_poly(4, 1, -45), 1)], 'triangle': [(_poly(3, 1, -90), 1)],
     'star': [(_star(), 1)], 'hexagon': [(_poly(6), 1)], 'pentagon': [(_poly(5), 1)],
-    'cross': [([(-.3, -1), (.3, -1), (.3, -.3), (1, -.3), (1, .3), (.3, .3), (.3, 1), (-.3, 1), (-.3, .3), (-1, .3), (-1, -.3), (-.3, -.3)], 1)],
+    'cross': [([(-.3, -1), (.3, -1), (.3, -.3), (1, -.3), (1, .3), (.3, .3), (.3, 1), (-.3, 1), (-.3, .3), (-1, .3),
+                (-1, -.3), (-.3, -.3)], 1)],
     'crescent': [(_poly(64), 1), ([(x*.85 + .45, y*.85 - .15) for x, y in _poly(64)], 0)],
     'diamond': [([(0, -1), (.62, 0), (0, 1), (-.62, 0)], 1)],
     'ring': [(_poly(64), 1), (_poly(64, .55), 0)],
@@ -65,6 +70,7 @@ _OUTLINES = {   # shape -> list of (polygon, fill) drawn in order; fill 0 cuts a
 
 def _rgb(hue, sat, val): return np.array(colorsys.hsv_to_rgb((hue % 360) / 360, sat, val))
 
+# %% ../nbs/04_shapesworld.ipynb #f92d606b
 def _pattern(texture, u, v):
     "1 where the texture shows the darker shade, in object coordinates (u, v) measured in periods."
     if texture == 'plain': return np.zeros_like(u)
@@ -83,7 +89,8 @@ def render(t:Thing, size:int=64)->np.ndarray:
     mask = Image.new('L', (S, S), 0); d = ImageDraw.Draw(mask)
     a = math.radians(t.angle); ca, sa = math.cos(a), math.sin(a)
     for poly, fill in _OUTLINES[t.shape]:
-        d.polygon([((t.cx + t.size*(x*ca - y*sa))*_SS, (t.cy + t.size*(x*sa + y*ca))*_SS) for x, y in poly], fill=255*fill)
+        d.polygon([((t.cx + t.size*(x*ca - y*sa))*_SS, (t.cy + t.size*(x*sa + y*ca))*_SS) for x, y in poly],
+                  fill=255*fill)
     m = np.asarray(mask, np.float32)[..., None] / 255
     yy, xx = (np.mgrid[0:S, 0:S] + .5) / _SS
     dx, dy = xx - t.cx, yy - t.cy
@@ -111,7 +118,8 @@ def sample_thing(rng:random.Random, shape=None, color=None, texture=None, split:
         x = _check('texture', texture) if texture else rng.choice(TEXTURES)
         if split != 'seen' or (shape and color and texture) or is_seen(s, c, x): break
     lum = rng.uniform(.12, .95); tint = rng.random() * 360; ts = rng.uniform(0, .12)
-    bg = tuple(_rgb(tint, ts, lum)); bg2 = tuple(_rgb(tint + rng.uniform(-30, 30), ts, np.clip(lum + rng.uniform(-.15, .15), .08, 1)))
+    bg = tuple(_rgb(tint, ts, lum))
+    bg2 = tuple(_rgb(tint + rng.uniform(-30, 30), ts, np.clip(lum + rng.uniform(-.15, .15), .08, 1)))
     size = rng.uniform(15, 23)
     return Thing(s, c, x, cx=32 + rng.uniform(-7, 7), cy=32 + rng.uniform(-7, 7), size=size, angle=rng.uniform(-15, 15),
                  hue_jitter=rng.uniform(-6, 6), sat=rng.uniform(.75, 1), val=rng.uniform(.8, 1), bg=bg, bg2=bg2,
@@ -132,9 +140,10 @@ def captions_split()->dict:
     return out
 
 # %% ../nbs/04_shapesworld.ipynb #2143a417
-_NOUN = {'plain': 'no pattern', 'striped': 'stripes', 'dotted': 'dots', 'checkered': 'checks', 'grid': 'a grid', 'wavy': 'waves'}
-_TEMPLATES = ('a {c} {x} {s}', 'a {x} {c} {s}', 'a {c} {s} with {n}', 'a picture of a {c} {x} {s}', 'a {s}, {c} and {x}',
-              'a drawing of a {x} {c} {s}', 'a {c} {x} {s} on a gray background')
+_NOUN = {'plain': 'no pattern', 'striped': 'stripes', 'dotted': 'dots', 'checkered': 'checks', 'grid': 'a grid',
+         'wavy': 'waves'}
+_TEMPLATES = ('a {c} {x} {s}', 'a {x} {c} {s}', 'a {c} {s} with {n}', 'a picture of a {c} {x} {s}',
+              'a {s}, {c} and {x}', 'a drawing of a {x} {c} {s}', 'a {c} {x} {s} on a gray background')
 
 def caption(t, rng:random.Random|None=None)->str:
     "The canonical caption 'a {color} {texture} {shape}', or, given `rng`, a random form of the grammar."
@@ -188,8 +197,8 @@ def _oracle_net_class():
             super().__init__()
             def blk(i, o, s, k=3): return nn.Sequential(nn.Conv2d(i, o, k, s, (k-1)//2), nn.GroupNorm(8, o), nn.SiLU())
             w = width   # 64² → 32² → 16² → 8² → 4², then pooled
-            self.body = nn.Sequential(blk(3, w, 2, 5), blk(w, 2*w, 2), blk(2*w, 2*w, 1), blk(2*w, 4*w, 2), blk(4*w, 4*w, 1),
-                                      blk(4*w, 4*w, 2), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+            self.body = nn.Sequential(blk(3, w, 2, 5), blk(w, 2*w, 2), blk(2*w, 2*w, 1), blk(2*w, 4*w, 2),
+                                      blk(4*w, 4*w, 1), blk(4*w, 4*w, 2), nn.AdaptiveAvgPool2d(1), nn.Flatten())
             self.heads = nn.ModuleDict({k: nn.Linear(4*w, len(v)) for k, v in ATTRS.items()})
         def forward(self, x):  # x: N×3×64×64 in [0, 1]
             h = self.body(x * 2 - 1)
@@ -205,7 +214,8 @@ def _to_tensor(imgs:np.ndarray)->torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(imgs)).permute(0, 3, 1, 2).float() / 255
 
 # %% ../nbs/04_shapesworld.ipynb #850a1fdd
-def train_oracle(steps:int=3000, pool:int=24000, batch:int=128, lr:float=2e-3, seed:int=0, workers:int=2, log=print)->OracleNet:
+def train_oracle(steps:int=3000, pool:int=24000, batch:int=128, lr:float=2e-3, seed:int=0, workers:int=2,
+                 log=print)->OracleNet:
     "Train the oracle on a pool of fresh renders of the whole vocabulary, degraded at random in every batch."
     import torch, torch.nn.functional as F
     with seeded(seed):
@@ -238,19 +248,22 @@ class Oracle:
         "The oracle shipped with subattr (or one saved at `path`)."
         from safetensors.torch import load_file
         path = Path(path or data_path(ORACLE_FILE))
-        if not path.exists(): raise SubattrError(f"No oracle weights at '{path}'; train them with `train_oracle` (see the ShapesWorld notebook).")
+        if not path.exists(): raise SubattrError(f"No oracle weights at '{path}'; train them with "
+                                                 "`train_oracle` (see the ShapesWorld notebook).")
         net = OracleNet(); net.load_state_dict(load_file(str(path))); return cls(net)
     def save(self, path):
         from safetensors.torch import save_file
         save_file({k: v.contiguous() for k, v in self.net.state_dict().items()}, str(path))
     def _batch(self, images)->torch.Tensor:
         import torch
-        if isinstance(images, torch.Tensor): return images.float() if images.dtype != torch.uint8 else images.float() / 255
+        if isinstance(images, torch.Tensor):
+            return images.float() if images.dtype != torch.uint8 else images.float() / 255
         if isinstance(images, np.ndarray) and images.ndim == 4: return _to_tensor(images)
         from subattr.images import load_image
         return torch.cat([(load_image(im, size=64).tensor + 1) / 2 for im in images])
     def probs(self, images)->dict:
-        "Attribute -> N×K probabilities, for N×64×64×3 uint8 arrays, N×3×64×64 tensors in [0, 1], or a list of images/paths."
+        ("Attribute -> N×K probabilities, for N×64×64×3 uint8 arrays, "
+         "N×3×64×64 tensors in [0, 1], or a list of images/paths.")
         import torch
         with torch.no_grad(): return {k: v.softmax(-1) for k, v in self.net(self._batch(images)).items()}
     def read(self, images)->list:
@@ -262,8 +275,10 @@ class Oracle:
             out.append(r)
         return out
 
+# %% ../nbs/04_shapesworld.ipynb #1591b4e7
 def oracle_accuracy(oracle:Oracle, n:int=2000, seed:int=123, noise:float=0., blur:float=0., gain:float=0.)->dict:
-    "Per-attribute accuracy on `n` fresh renders (whole vocabulary), optionally degraded; also on the held-out words alone."
+    ("Per-attribute accuracy on `n` fresh renders (whole vocabulary), "
+     "optionally degraded; also on the held-out words alone.")
     import torch
     imgs, ts = render_many(n, seed=seed)
     x = degrade(_to_tensor(imgs), noise, blur, gain, generator=torch.Generator().manual_seed(seed))

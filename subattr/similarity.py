@@ -20,12 +20,14 @@ __all__ = ['SEG_DELTA_E', 'PERIODS', 'ORIENTS', 'ATTRS2', 'THRESHOLDS_FILE', 'BA
 def rgb_to_lab(rgb:np.ndarray)->np.ndarray:
     "sRGB in [0, 1] (…×3) to CIE Lab (D65)."
     c = np.where(rgb <= .04045, rgb / 12.92, ((rgb + .055) / 1.055) ** 2.4)
-    xyz = c @ np.array([[.4124, .3576, .1805], [.2126, .7152, .0722], [.0193, .1192, .9505]]).T / np.array([.95047, 1., 1.08883])
+    xyz = c @ np.array([[.4124, .3576, .1805], [.2126, .7152, .0722],
+                        [.0193, .1192, .9505]]).T / np.array([.95047, 1., 1.08883])
     f = np.where(xyz > (6/29)**3, np.cbrt(xyz), xyz / (3 * (6/29)**2) + 4/29)
     return np.stack([116*f[..., 1] - 16, 500*(f[..., 0] - f[..., 1]), 200*(f[..., 1] - f[..., 2])], -1)
 
 def _images(images)->np.ndarray:
-    "N×64×64×3 floats in [0, 1] from a uint8 array, one image, or a list of images/paths (every measure and threshold is for 64 px)."
+    ("N×64×64×3 floats in [0, 1] from a uint8 array, one image, or a "
+     "list of images/paths (every measure and threshold is for 64 px).")
     from subattr.images import load_image
     if isinstance(images, np.ndarray):
         a = images[None] if images.ndim == 3 else images
@@ -48,7 +50,8 @@ def segment(images, border:int=3)->np.ndarray:
     return (F.avg_pool2d(F.pad(t, (1, 1, 1, 1), mode='replicate'), 3, 1)[:, 0] > .5).numpy()
 
 # %% ../nbs/04b_similarity.ipynb #2f9337ff
-_CANON, _SPAN, _BLUR, _STEP = 48, 2.6, 1.2, 3.   # canonical frame: 48 px across, ±2.6 equal-area radii; blur σ (px); rotation step (°)
+# canonical frame: 48 px across, ±2.6 equal-area radii; blur σ (px); rotation step (°)
+_CANON, _SPAN, _BLUR, _STEP = 48, 2.6, 1.2, 3.
 
 def _canonical(masks:np.ndarray)->torch.Tensor:
     "N×1×C×C silhouettes centred on their centroid and scaled to a common area."
@@ -62,15 +65,18 @@ def _canonical(masks:np.ndarray)->torch.Tensor:
     theta[:, 0, 2] = cx / ((w - 1) / 2) - 1; theta[:, 1, 2] = cy / ((h - 1) / 2) - 1
     grid = F.affine_grid(theta, (n, 1, _CANON, _CANON), align_corners=True)
     c = F.grid_sample(m[:, None], grid, align_corners=True)
-    k = torch.exp(-torch.arange(-3, 4.)**2 / (2 * _BLUR**2)); k = k / k.sum()   # a slight blur: rasterisation noise is not shape
+    # a slight blur: rasterisation noise is not shape
+    k = torch.exp(-torch.arange(-3, 4.)**2 / (2 * _BLUR**2)); k = k / k.sum()
     return F.conv2d(F.conv2d(c, k.view(1, 1, 1, -1), padding=(0, 3)), k.view(1, 1, -1, 1), padding=(3, 0))
 
 def _rotations(c:torch.Tensor, step:float=_STEP)->torch.Tensor:
     "N×R×C×C: each canonical silhouette turned through 0, step, … < 360 degrees."
     a = torch.deg2rad(torch.arange(0, 360, step)); R = len(a); n = len(c)
-    theta = torch.zeros(R, 2, 3); theta[:, 0, 0] = theta[:, 1, 1] = torch.cos(a); theta[:, 0, 1] = -torch.sin(a); theta[:, 1, 0] = torch.sin(a)
+    theta = torch.zeros(R, 2, 3); theta[:, 0, 0] = theta[:, 1, 1] = torch.cos(a)
+    theta[:, 0, 1] = -torch.sin(a); theta[:, 1, 0] = torch.sin(a)
     grid = F.affine_grid(theta, (R, 1, _CANON, _CANON), align_corners=True)
-    return F.grid_sample(c.repeat_interleave(R, 0), grid.repeat(n, 1, 1, 1), align_corners=True).view(n, R, _CANON, _CANON)
+    return F.grid_sample(c.repeat_interleave(R, 0), grid.repeat(n, 1, 1, 1),
+                         align_corners=True).view(n, R, _CANON, _CANON)
 
 def shape_distance(ref_masks:np.ndarray, masks:np.ndarray, chunk:int=64)->np.ndarray:
     "1 − best IoU over rotations, pairwise (ref_masks[i] with masks[i]; a single ref is broadcast)."
@@ -114,7 +120,8 @@ def _gabor_bank(size:int=64)->torch.Tensor:
         for k in range(ORIENTS):
             a = math.pi * k / ORIENTS; u, v = math.cos(a) / p, math.sin(a) / p
             s = .35 / p   # bandwidth grows with frequency (constant in octaves)
-            bank.append(torch.exp(-((fx - u)**2 + (fy - v)**2) / (2 * s**2)) + torch.exp(-((fx + u)**2 + (fy + v)**2) / (2 * s**2)))
+            bank.append(torch.exp(-((fx - u)**2 + (fy - v)**2) / (2 * s**2))
+                        + torch.exp(-((fx + u)**2 + (fy + v)**2) / (2 * s**2)))
     return torch.stack(bank)
 
 _BANK = None
@@ -138,7 +145,8 @@ def texture_features(images, masks:np.ndarray|None=None)->np.ndarray:
 _FLOOR = .2 # energy below which a spectrum counts as no texture at all
 
 def texture_distance(ref_f:np.ndarray, f:np.ndarray)->np.ndarray:
-    "Half the L1 distance of the normalised Gabor spectra, plus half the difference in shaded fraction; pairwise or against one reference."
+    ("Half the L1 distance of the normalised Gabor spectra, plus half the "
+     "difference in shaded fraction; pairwise or against one reference.")
     a, b = np.atleast_2d(ref_f), np.atleast_2d(f)
     na, nb = (x[:, :-1] / (x[:, :-1].sum(1, keepdims=True) + _FLOOR) for x in (a, b))
     return (np.abs(na - nb).sum(1) + np.abs(a[:, -1] - b[:, -1])) / 2
@@ -169,14 +177,17 @@ def make_pairs(attr:str, n:int, seed:int=0)->tuple:
         if i % 2 == 0: b = sample_scene(rng, split='all', **{attr: getattr(a, attr)})
         else: b = sample_scene(rng, novel=attr if rng.random() < .5 else None)
         pairs.append((a, b))
-    return pairs, np.array([getattr(a, attr) == getattr(b, attr) for a, b in pairs])   # two plain textures are the same texture
+    # two plain textures are the same texture
+    return pairs, np.array([getattr(a, attr) == getattr(b, attr) for a, b in pairs])
 
 def pair_images(pairs, seed:int=0, blur:float=.8, noise:float=.015)->tuple:
-    "Renders of each pair; the second image of each is degraded by a random blur (σ up to `blur` px) and noise (std up to `noise`)."
+    ("Renders of each pair; the second image of each is degraded by "
+     "a random blur (σ up to `blur` px) and noise (std up to `noise`).")
     from subattr.shapesworld import degrade
     g = torch.Generator().manual_seed(seed)
     b = torch.from_numpy(np.stack([render(b) for _, b in pairs])).permute(0, 3, 1, 2).float() / 255
-    b = torch.cat([degrade(b[i:i+1], noise=noise * torch.rand(1, generator=g).item(), blur=blur * torch.rand(1, generator=g).item(), generator=g) for i in range(len(b))])
+    b = torch.cat([degrade(b[i:i+1], noise=noise * torch.rand(1, generator=g).item(),
+                           blur=blur * torch.rand(1, generator=g).item(), generator=g) for i in range(len(b))])
     return np.stack([render(a) for a, _ in pairs]), (b.permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8)
 
 # %% ../nbs/04b_similarity.ipynb #608dc364
@@ -191,7 +202,8 @@ def rates(dist:np.ndarray, same:np.ndarray, threshold:float)->dict:
     return dict(fpr=float(judged[~same].mean()), fnr=float((~judged[same]).mean()))
 
 def calibrate(n:int=2000, seed:int=0, fpr:float=.025)->dict:
-    "Per attribute, the distance threshold at which `fpr` of different pairs on `n` calibration pairs are judged the same."
+    ("Per attribute, the distance threshold at which `fpr` of "
+     "different pairs on `n` calibration pairs are judged the same.")
     out = {}
     for attr in ATTRS2:
         pairs, same = make_pairs(attr, n, seed)
@@ -205,7 +217,8 @@ THRESHOLDS_FILE = 'similarity.json'
 def thresholds()->dict:
     "The calibrated thresholds shipped with subattr."
     p = data_path(THRESHOLDS_FILE)
-    if not p.exists(): raise SubattrError(f"No calibrated thresholds at '{p}'; run `calibrate` (see the similarity notebook).")
+    if not p.exists(): raise SubattrError(f"No calibrated thresholds at '{p}'; "
+                                          "run `calibrate` (see the similarity notebook).")
     return json.loads(p.read_text())['thresholds']
 
 # %% ../nbs/04b_similarity.ipynb #7b2bc9f5
@@ -213,7 +226,8 @@ def compare(ref, images, th:dict|None=None)->list:
     "Per image: {attr: {'distance': d, 'same': bool}} against the reference image `ref`."
     th = th or thresholds()
     d = pair_distances(describe_images([ref] if not isinstance(ref, np.ndarray) else ref), describe_images(images))
-    return [{k: dict(distance=float(d[k][i]), same=bool(d[k][i] <= th[k])) for k in ATTRS2} for i in range(len(d['shape']))]
+    return [{k: dict(distance=float(d[k][i]), same=bool(d[k][i] <= th[k])) for k in ATTRS2}
+            for i in range(len(d['shape']))]
 
 # %% ../nbs/04b_similarity.ipynb #bbf5fddb
 def lab_to_rgb(lab:np.ndarray)->np.ndarray:
@@ -221,14 +235,16 @@ def lab_to_rgb(lab:np.ndarray)->np.ndarray:
     lab = np.asarray(lab, float); fy = (lab[..., 0] + 16) / 116
     f = np.stack([fy + lab[..., 1] / 500, fy, fy - lab[..., 2] / 200], -1); d = 6/29
     xyz = np.where(f > d, f**3, 3 * d**2 * (f - 4/29)) * np.array([.95047, 1., 1.08883])
-    lin = np.clip(xyz @ np.linalg.inv(np.array([[.4124, .3576, .1805], [.2126, .7152, .0722], [.0193, .1192, .9505]])).T, 0, 1)
+    lin = np.clip(xyz @ np.linalg.inv(np.array([[.4124, .3576, .1805], [.2126, .7152, .0722],
+                                                [.0193, .1192, .9505]])).T, 0, 1)
     return np.where(lin <= .0031308, 12.92 * lin, 1.055 * lin ** (1/2.4) - .055)
 
 def shape_descriptor(masks:np.ndarray, radii:int=12, angles:int=64, harmonics:int=16)->np.ndarray:
     "N×(radii·harmonics) rotation-invariant shape descriptors: |FFT over the angle| of the polar canonical silhouette."
     c = _canonical(masks)
     r = torch.linspace(.05, 1, radii); a = torch.linspace(0, 2 * math.pi, angles + 1)[:-1]
-    grid = torch.stack([r[:, None] * torch.cos(a)[None], r[:, None] * torch.sin(a)[None]], -1)[None].expand(len(c), -1, -1, -1)
+    grid = torch.stack([r[:, None] * torch.cos(a)[None],
+                        r[:, None] * torch.sin(a)[None]], -1)[None].expand(len(c), -1, -1, -1)
     polar = F.grid_sample(c, grid, align_corners=True)[:, 0]   # N × radii × angles
     return torch.fft.rfft(polar, dim=-1).abs()[..., :harmonics].flatten(1).numpy()
 
@@ -246,9 +262,12 @@ def build_bank(n:int=3000, seed:int=77)->dict:
 
 def save_bank(bank:dict, path):
     from safetensors.torch import save_file
-    t = {k: torch.from_numpy(np.asarray(bank[k])).to(torch.float16 if k in ('shape', 'texture') else torch.int64) for k in ('shape', 'texture', 'shape_label', 'texture_label')}
-    save_file(t, str(path), metadata=dict(shape_names=json.dumps(bank['shape_names']), texture_names=json.dumps(bank['texture_names'])))
+    t = {k: torch.from_numpy(np.asarray(bank[k])).to(torch.float16 if k in ('shape', 'texture') else torch.int64)
+         for k in ('shape', 'texture', 'shape_label', 'texture_label')}
+    save_file(t, str(path), metadata=dict(shape_names=json.dumps(bank['shape_names']),
+                                          texture_names=json.dumps(bank['texture_names'])))
 
+# %% ../nbs/04b_similarity.ipynb #f25c99dc
 class NamedReader:
     "Names an image's colour (hue and modifier), texture kind and shape, by Open ShapesWorld's words."
     def __init__(self, bank:dict|None=None, k:int=5):
@@ -257,9 +276,12 @@ class NamedReader:
     def _load()->dict:
         from safetensors import safe_open
         p = data_path(BANK_FILE)
-        if not p.exists(): raise SubattrError(f"No reference bank at '{p}'; build one with `build_bank` and `save_bank` (see the similarity notebook).")
+        if not p.exists(): raise SubattrError(f"No reference bank at '{p}'; build one with `build_bank` "
+                                              "and `save_bank` (see the similarity notebook).")
         with safe_open(str(p), 'pt') as f:
-            meta = f.metadata(); d = {k: f.get_tensor(k).float().numpy() if k in ('shape', 'texture') else f.get_tensor(k).numpy() for k in f.keys()}
+            meta = f.metadata()
+            d = {k: f.get_tensor(k).float().numpy() if k in ('shape', 'texture') else f.get_tensor(k).numpy()
+                 for k in f.keys()}
         return dict(d, shape_names=json.loads(meta['shape_names']), texture_names=json.loads(meta['texture_names']))
     def _vote(self, d:np.ndarray, labels:np.ndarray, names:list)->str:
         nn = np.argsort(d)[:self.k]; v, c = np.unique(labels[nn], return_counts=True)
@@ -275,5 +297,6 @@ class NamedReader:
             h, s, v = colorsys.rgb_to_hsv(*lab_to_rgb(labs[i])); cw = color_words(Color(h * 360, s, v))
             out.append(dict(shape=self._vote(np.abs(b['shape'] - sd[i]).sum(1), b['shape_label'], b['shape_names']),
                             color=cw['name'], color_mod=(cw['mods'] or [None])[0],
-                            texture=self._vote(texture_distance(tf[i][None], b['texture']), b['texture_label'], b['texture_names'])))
+                            texture=self._vote(texture_distance(tf[i][None], b['texture']), b['texture_label'],
+                                               b['texture_names'])))
         return out

@@ -24,13 +24,15 @@ def _write_json_atomic(path:Path, obj):
     atomic_text(path, json.dumps(obj))
 
 def _read_item(f:Path):
-    "The rows of a finished item file, or None when it is absent or damaged (a run killed mid-write on a filesystem without atomic rename)."
+    ("The rows of a finished item file, or None when it is absent or "
+     "damaged (a run killed mid-write on a filesystem without atomic rename).")
     if not f.exists(): return None
     try:
         rows = json.loads(f.read_text(encoding='utf-8'))['rows']
         return rows if isinstance(rows, list) else None
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError): return None
 
+# %% ../nbs/13a_sweep.ipynb #a7661256
 def run_items(items:list, # work items (dicts of JSON values), in a fixed order
               fn, # item -> list of row dicts
               out, # folder; rows go to out/items/<probe>-<key>.json
@@ -38,7 +40,8 @@ def run_items(items:list, # work items (dicts of JSON values), in a fixed order
               progress:bool=True)->list:
     "Run `fn` on the items this process owns, skipping done ones; return every item's rows, in item order."
     from accelerate import PartialState
-    st = PartialState(cpu=not torch.cuda.is_available())   # one process, or those `accelerate launch` started (gloo on CPUs)
+    # one process, or those `accelerate launch` started (gloo on CPUs)
+    st = PartialState(cpu=not torch.cuda.is_available())
     d = Path(out)/'items'; d.mkdir(parents=True, exist_ok=True)
     mine = items[st.process_index::st.num_processes]
     t0, done, failed = time.time(), 0, None
@@ -46,17 +49,19 @@ def run_items(items:list, # work items (dicts of JSON values), in a fixed order
         for i, it in enumerate(mine):
             f = d/f'{name}-{item_key(it)}.json'
             if _read_item(f) is not None: continue
-            if f.exists(): print(f'  {name}: {f} is damaged (not a readable item file); running that item again', file=sys.stderr, flush=True)
+            if f.exists(): print(f'  {name}: {f} is damaged (not a readable item file); running that item again',
+                                 file=sys.stderr, flush=True)
             rows = [dict(probe=name, item=item_key(it), **r) for r in fn(it)]
             _write_json_atomic(f, dict(item=it, rows=rows, process=st.process_index)); done += 1
             if progress:
                 el = time.time() - t0
-                print(f'  {name} [{st.process_index}] {i + 1}/{len(mine)} items, {el:.0f}s, ~{el / done * (len(mine) - i - 1):.0f}s left', file=sys.stderr, flush=True)
+                print(f'  {name} [{st.process_index}] {i + 1}/{len(mine)} items, '
+                      f'{el:.0f}s, ~{el / done * (len(mine) - i - 1):.0f}s left', file=sys.stderr, flush=True)
     except Exception as e: failed = e   # still meet the other processes at the barrier, then report
     st.wait_for_everyone()
     if failed is not None: raise failed
     rows = {item_key(it): _read_item(d/f'{name}-{item_key(it)}.json') for it in items}
     missing = [k for k, r in rows.items() if r is None]
-    if missing: raise SubattrError(f'{len(missing)} work items of {name} have no readable results in {d} (e.g. {name}-{missing[0]}.json); '
-                                   'run the sweep again to finish them.')
+    if missing: raise SubattrError(f'{len(missing)} work items of {name} have no readable results in {d} (e.g. '
+                                   f'{name}-{missing[0]}.json); run the sweep again to finish them.')
     return [r for it in items for r in rows[item_key(it)]]

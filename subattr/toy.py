@@ -34,7 +34,8 @@ def toy_configs()->dict:
     unet = dict(cfg['unet'], sample_size=16, block_out_channels=[32, 48, 64, 64], layers_per_block=2,
                 cross_attention_dim=TOY_TEXT_DIM, attention_head_dim=2, norm_num_groups=16)
     vae = dict(cfg['vae'], down_block_types=['DownEncoderBlock2D']*3, up_block_types=['UpDecoderBlock2D']*3,
-               block_out_channels=[16, 32, 64], layers_per_block=1, norm_num_groups=8, sample_size=64, latent_channels=4)
+               block_out_channels=[16, 32, 64], layers_per_block=1, norm_num_groups=8, sample_size=64,
+               latent_channels=4)
     sched = dict(cfg['scheduler'])
     return dict(text=text, vision=vision, unet=unet, vae=vae, scheduler=sched, resolution=64, max_length=16)
 
@@ -65,6 +66,7 @@ def train_clip(x01, things, cfg, tok, steps, batch=128, lr=1e-3, seed=0, log=pri
         if step % 200 == 0 or step == steps - 1: log(f'clip step {step:>6}  loss {np.mean(hist[-50:]):.4f}')
     return clip.eval(), hist
 
+# %% ../nbs/05_toy.ipynb #dd4247fd
 def train_vae(x01, cfg, steps, batch=16, lr=1e-3, kl=1e-6, seed=0, log=print):
     "Train the AutoencoderKL; returns it with `scaling_factor` set to 1/std of the training latents."
     vae = AutoencoderKL.from_config(cfg['vae'])
@@ -94,7 +96,9 @@ def _embed(te, tok, texts, max_length, cache):
         for t, h in zip(new, te(ids)[0]): cache[t] = h
     return torch.stack([cache[t] for t in texts])
 
-def train_unet(mean, std, things, te, tok, cfg, steps, sf, batch=24, lr=1e-3, p_uncond=.1, ema_decay=.999, seed=0, log=print):
+# %% ../nbs/05_toy.ipynb #796da6d7
+def train_unet(mean, std, things, te, tok, cfg, steps, sf, batch=24, lr=1e-3, p_uncond=.1, ema_decay=.999, seed=0,
+               log=print):
     "ε-prediction training of the UNet on stored latent distributions; returns the EMA weights."
     unet = UNet2DConditionModel.from_config(cfg['unet'])
     ema = copy.deepcopy(unet).requires_grad_(False)
@@ -110,7 +114,8 @@ def train_unet(mean, std, things, te, tok, cfg, steps, sf, batch=24, lr=1e-3, p_
         texts = ['' if rng.random() < p_uncond else caption(things[j], rng) for j in i.tolist()]
         emb = _embed(te, tok, texts, cfg['max_length'], cache)
         loss = F.mse_loss(unet(sched.add_noise(z, noise, t), t, encoder_hidden_states=emb).sample, noise)
-        opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.); opt.step(); hist.append(loss.item())
+        opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.); opt.step()
+        hist.append(loss.item())
         with torch.no_grad():
             d = min(ema_decay, (1 + step) / (10 + step))
             for pe, p in zip(ema.parameters(), unet.parameters()): pe.lerp_(p, 1 - d)
@@ -121,27 +126,34 @@ def train_unet(mean, std, things, te, tok, cfg, steps, sf, batch=24, lr=1e-3, p_
 def _text_encoder_from(clip:CLIPModel, cfg)->CLIPTextModel:
     "SD's text encoder (a `CLIPTextModel`) holding the text tower of a trained `CLIPModel`."
     te = CLIPTextModel(CLIPTextConfig(**cfg['text']))
-    getattr(te, 'text_model', te).load_state_dict(clip.text_model.state_dict())   # transformers 5 flattened CLIPTextModel
+    # transformers 5 flattened CLIPTextModel
+    getattr(te, 'text_model', te).load_state_dict(clip.text_model.state_dict())
     return te.eval()
 
 def assemble_toy(clip:CLIPModel, vae, unet, cfg, tok)->StableDiffusionPipeline:
     "A standard StableDiffusionPipeline (with an image encoder) from the trained parts."
     te = _text_encoder_from(clip, cfg)
     ie = CLIPVisionModelWithProjection(clip.config.vision_config)
-    ie.vision_model.load_state_dict(clip.vision_model.state_dict()); ie.visual_projection.load_state_dict(clip.visual_projection.state_dict())
-    fe = CLIPImageProcessor(size={'shortest_edge': cfg['resolution']}, crop_size={'height': cfg['resolution'], 'width': cfg['resolution']},
+    ie.vision_model.load_state_dict(clip.vision_model.state_dict())
+    ie.visual_projection.load_state_dict(clip.visual_projection.state_dict())
+    fe = CLIPImageProcessor(size={'shortest_edge': cfg['resolution']},
+                            crop_size={'height': cfg['resolution'], 'width': cfg['resolution']},
                             image_mean=CLIP_MEAN, image_std=CLIP_STD)
     return StableDiffusionPipeline(vae=vae, text_encoder=te.eval(), tokenizer=tok, unet=unet,
                                    scheduler=DDIMScheduler.from_config(cfg['scheduler']), safety_checker=None,
                                    feature_extractor=fe, image_encoder=ie.eval(), requires_safety_checker=False)
 
 def save_toy(pipe, out):
-    "Save as fp16 safetensors; the transformers parts are marked float32 so plain `from_pretrained` loads every part in float32."
+    ("Save as fp16 safetensors; the transformers parts are marked "
+     "float32 so plain `from_pretrained` loads every part in float32.")
     pipe.to(torch.float16).save_pretrained(out, safe_serialization=True)
-    for k in ('text_encoder', 'image_encoder'):   # transformers 5 would otherwise load them in their saved fp16, diffusers' parts in fp32
-        p = Path(out)/k/'config.json'; c = json.loads(p.read_text()); c['dtype'] = 'float32'; p.write_text(json.dumps(c, indent=2))
+    # transformers 5 would otherwise load them in their saved fp16, diffusers' parts in fp32
+    for k in ('text_encoder', 'image_encoder'):
+        p = Path(out)/k/'config.json'; c = json.loads(p.read_text()); c['dtype'] = 'float32'
+        p.write_text(json.dumps(c, indent=2))
     pipe.to(torch.float32)
 
+# %% ../nbs/05_toy.ipynb #b0be5ee9
 def train_toy(out, # folder to write the diffusers pipeline and train_log.json into
               n_images:int=20000, clip_steps:int=1500, vae_steps:int=2000, unet_steps:int=12000,
               seed:int=0, workers:int=2, log=print)->StableDiffusionPipeline:
@@ -150,12 +162,16 @@ def train_toy(out, # folder to write the diffusers pipeline and train_log.json i
     tok = load_clip_tokenizer(model_max_length=cfg['max_length'])
     with seeded(seed):
         imgs, things = render_many(n_images, seed=seed, split='seen', workers=workers)
-        x01 = _to_tensor(imgs); times['render'] = time.time() - t0; log(f'rendered {n_images} images in {times["render"]:.0f} s')
-        t = time.time(); clip, h_clip = train_clip(x01, things, cfg, tok, clip_steps, seed=seed, log=log); times['clip'] = time.time() - t
-        t = time.time(); vae, h_vae, mean, std = train_vae(x01, cfg, vae_steps, seed=seed, log=log); times['vae'] = time.time() - t
+        x01 = _to_tensor(imgs); times['render'] = time.time() - t0
+        log(f'rendered {n_images} images in {times["render"]:.0f} s')
+        t = time.time(); clip, h_clip = train_clip(x01, things, cfg, tok, clip_steps, seed=seed, log=log)
+        times['clip'] = time.time() - t
+        t = time.time(); vae, h_vae, mean, std = train_vae(x01, cfg, vae_steps, seed=seed, log=log)
+        times['vae'] = time.time() - t
         te = _text_encoder_from(clip, cfg).requires_grad_(False)
         t = time.time()
-        unet, h_unet = train_unet(mean, std, things, te, tok, cfg, unet_steps, vae.config.scaling_factor, seed=seed, log=log)
+        unet, h_unet = train_unet(mean, std, things, te, tok, cfg, unet_steps, vae.config.scaling_factor, seed=seed,
+                                  log=log)
         times['unet'] = time.time() - t
     pipe = assemble_toy(clip, vae, unet, cfg, tok)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -177,12 +193,14 @@ def sample_captions(pipe, triples, per_caption:int=1, seed:int=0, steps:int=25, 
     for i in range(0, len(prompts), batch):
         chunk = prompts[i:i+batch]
         gens = [torch.Generator().manual_seed(seed * 1_000_003 + i + j) for j in range(len(chunk))]
-        out.append(pipe(chunk, num_inference_steps=steps, guidance_scale=guidance, generator=gens, output_type='np').images)
+        out.append(pipe(chunk, num_inference_steps=steps, guidance_scale=guidance, generator=gens,
+                        output_type='np').images)
     return (np.concatenate(out) * 255).round().astype(np.uint8), prompts
 
 def world_eval(pipe, oracle=None, per_caption:int=1, seed:int=0, steps:int=25, guidance:float=4.,
                splits=('seen', 'held_out_pair', 'novel'), limit:int|None=None)->dict:
-    "Oracle agreement per attribute for samples of every caption of each split ({'split': {'shape': acc, ...}, 'rows': [...]})."
+    ("Oracle agreement per attribute for samples of every caption "
+     "of each split ({'split': {'shape': acc, ...}, 'rows': [...]}).")
     from subattr.shapesworld import Oracle
     oracle = oracle or Oracle.load()
     res, rows = {}, []

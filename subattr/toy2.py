@@ -25,7 +25,8 @@ __all__ = ['TOY2_TEXT_DIM', 'WORLD_WORDS', 'toy2_words', 'toy2_configs', 'train_
 TOY2_TEXT_DIM = 96
 WORLD_WORDS = ('pale dark light vivid rounded narrow thin fat thick fine coarse small large horizontal vertical '
                'diagonal pointed blob lime teal magenta heptagon octagon rectangle oval speckled speckles stripes '
-               'dots checks grid waves solid plain ' + ' '.join(NUMBER_WORDS.values()) + ' ' + ' '.join(POLYGON_NAMES.values()))
+               'dots checks grid waves solid plain ' + ' '.join(NUMBER_WORDS.values())
+               + ' ' + ' '.join(POLYGON_NAMES.values()))
 
 def toy2_words()->tuple:
     "The tokenizer's whole words: subattr's vocabulary plus every word Open ShapesWorld's captions use."
@@ -34,34 +35,40 @@ def toy2_words()->tuple:
 def toy2_configs(vocab_size:int)->dict:
     "Part configs of toy v2 (the UNet keeps SD 1.5's block layout and layers per block)."
     cfg = tiny_configs()
-    text = dict(vocab_size=vocab_size, hidden_size=TOY2_TEXT_DIM, intermediate_size=4*TOY2_TEXT_DIM, num_hidden_layers=4,
-                num_attention_heads=4, max_position_embeddings=24, hidden_act='quick_gelu', projection_dim=TOY2_TEXT_DIM,
-                bos_token_id=vocab_size-2, eos_token_id=vocab_size-1, pad_token_id=vocab_size-1)
+    text = dict(vocab_size=vocab_size, hidden_size=TOY2_TEXT_DIM, intermediate_size=4*TOY2_TEXT_DIM,
+                num_hidden_layers=4, num_attention_heads=4, max_position_embeddings=24, hidden_act='quick_gelu',
+                projection_dim=TOY2_TEXT_DIM, bos_token_id=vocab_size-2, eos_token_id=vocab_size-1,
+                pad_token_id=vocab_size-1)
     vision = dict(hidden_size=128, intermediate_size=512, num_hidden_layers=4, num_attention_heads=4, image_size=64,
                   patch_size=8, projection_dim=TOY2_TEXT_DIM, hidden_act='quick_gelu')
     unet = dict(cfg['unet'], sample_size=16, block_out_channels=[40, 80, 120, 120], layers_per_block=2,
                 cross_attention_dim=TOY2_TEXT_DIM, attention_head_dim=4, norm_num_groups=8)
     vae = dict(cfg['vae'], down_block_types=['DownEncoderBlock2D']*3, up_block_types=['UpDecoderBlock2D']*3,
-               block_out_channels=[32, 64, 96], layers_per_block=1, norm_num_groups=16, sample_size=64, latent_channels=4)
-    return dict(text=text, vision=vision, unet=unet, vae=vae, scheduler=dict(cfg['scheduler']), resolution=64, max_length=24)
+               block_out_channels=[32, 64, 96], layers_per_block=1, norm_num_groups=16, sample_size=64,
+               latent_channels=4)
+    return dict(text=text, vision=vision, unet=unet, vae=vae, scheduler=dict(cfg['scheduler']), resolution=64,
+                max_length=24)
 
 # %% ../nbs/05a_toy2.ipynb #6b537038
 class _Stage:
     "A resumable training stage: modules, optimiser, schedule and random states, checkpointed every `every` steps."
     def __init__(self, work:Path, name:str, modules:dict, opt, sched, seed:int, every:int, ema:EMAModel|None=None):
-        self.path, self.modules, self.opt, self.sched, self.ema, self.every = Path(work)/f'{name}.pt', modules, opt, sched, ema, every
-        self.g, self.rng, self.step, self.hist, self.seconds = torch.Generator().manual_seed(seed), random.Random(seed), 0, [], 0.
+        self.path, self.modules, self.opt, self.sched, self.ema, self.every = (Path(work)/f'{name}.pt', modules, opt,
+                                                                               sched, ema, every)
+        self.g, self.rng, self.step, self.hist, self.seconds = (torch.Generator().manual_seed(seed),
+                                                                random.Random(seed), 0, [], 0.)
         if self.path.exists(): self._load()
     def _load(self):
         d = torch.load(self.path, weights_only=False)   # our own checkpoint, written by `save` below
         for k, m in self.modules.items(): m.load_state_dict(d['modules'][k])
         self.opt.load_state_dict(d['opt']); self.sched.load_state_dict(d['sched'])
         if self.ema is not None: self.ema.load_state_dict(d['ema'])
-        self.g.set_state(d['g']); self.rng.setstate(d['rng']); self.step, self.hist, self.seconds = d['step'], d['hist'], d['seconds']
+        self.g.set_state(d['g']); self.rng.setstate(d['rng'])
+        self.step, self.hist, self.seconds = d['step'], d['hist'], d['seconds']
     def save(self):
-        d = dict(modules={k: m.state_dict() for k, m in self.modules.items()}, opt=self.opt.state_dict(), sched=self.sched.state_dict(),
-                 ema=self.ema.state_dict() if self.ema is not None else None, g=self.g.get_state(), rng=self.rng.getstate(),
-                 step=self.step, hist=self.hist, seconds=self.seconds)
+        d = dict(modules={k: m.state_dict() for k, m in self.modules.items()}, opt=self.opt.state_dict(),
+                 sched=self.sched.state_dict(), ema=self.ema.state_dict() if self.ema is not None else None,
+                 g=self.g.get_state(), rng=self.rng.getstate(), step=self.step, hist=self.hist, seconds=self.seconds)
         atomic_write(self.path, lambda t: torch.save(d, t))
     def run(self, steps:int, step_fn, log=print, tag=''):
         "Call `step_fn(self)` (returning the loss) until `steps` steps are done, checkpointing as it goes."
@@ -70,7 +77,8 @@ class _Stage:
             self.hist.append(float(step_fn(self))); self.step += 1
             if self.step % self.every == 0 or self.step == steps:
                 self.seconds = time.time() - t0; self.save()
-                log(f'{tag} step {self.step:>6}/{steps}  loss {np.mean(self.hist[-self.every:]):.4f}  {self.seconds/60:.1f} min')
+                log(f'{tag} step {self.step:>6}/{steps}  loss '
+                    f'{np.mean(self.hist[-self.every:]):.4f}  {self.seconds/60:.1f} min')
         return self
 
 # %% ../nbs/05a_toy2.ipynb #f1c81e7f
@@ -83,9 +91,11 @@ def _data(work:Path, n:int, seed:int, workers:int, log=print):
     if not (img_f.exists() and sc_f.exists()):
         t = time.time(); imgs, scenes = render_scenes(n, seed=seed, split='seen', workers=workers)
         atomic_write(img_f, lambda t: _save_npy(t, imgs))
-        atomic_text(sc_f, json.dumps([asdict(s) for s in scenes])); log(f'rendered {n} scenes in {time.time() - t:.0f} s')
+        atomic_text(sc_f, json.dumps([asdict(s) for s in scenes]))
+        log(f'rendered {n} scenes in {time.time() - t:.0f} s')
     raw = json.loads(sc_f.read_text())
-    scenes = [Scene(Shape(**d.pop('shape')), Color(**d.pop('color')), Texture(**d.pop('texture')), **{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}) for d in raw]
+    scenes = [Scene(Shape(**d.pop('shape')), Color(**d.pop('color')), Texture(**d.pop('texture')),
+                    **{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}) for d in raw]
     return torch.from_numpy(np.load(img_f)), scenes
 
 def _x01(imgs, i): return imgs[i].permute(0, 3, 1, 2).float() / 255
@@ -93,7 +103,8 @@ def _x01(imgs, i): return imgs[i].permute(0, 3, 1, 2).float() / 255
 def _clip_stage(work, imgs, scenes, cfg, tok, steps, seed, every, batch=128, lr=1e-3, log=print):
     clip = CLIPModel(CLIPConfig(text_config=cfg['text'], vision_config=cfg['vision'], projection_dim=TOY2_TEXT_DIM))
     opt = torch.optim.AdamW(clip.parameters(), lr=lr, weight_decay=.05)
-    st = _Stage(work, 'clip', dict(clip=clip), opt, get_scheduler('cosine', opt, num_warmup_steps=min(200, steps // 10), num_training_steps=steps), seed, every)
+    st = _Stage(work, 'clip', dict(clip=clip), opt, get_scheduler('cosine', opt, num_warmup_steps=min(200, steps // 10),
+                                                                  num_training_steps=steps), seed, every)
     def step(st):
         i = torch.randint(0, len(imgs), (batch,), generator=st.g)
         ids = tok([describe(scenes[j], st.rng) for j in i.tolist()], padding='max_length', max_length=cfg['max_length'],
@@ -102,10 +113,12 @@ def _clip_stage(work, imgs, scenes, cfg, tok, steps, seed, every, batch=128, lr=
         opt.zero_grad(); loss.backward(); opt.step(); st.sched.step(); return loss.item()
     return st.run(steps, step, log, 'clip'), clip.eval()
 
+# %% ../nbs/05a_toy2.ipynb #070bacb0
 def _vae_stage(work, imgs, cfg, steps, seed, every, batch=16, lr=1e-3, kl=1e-6, log=print):
     vae = AutoencoderKL.from_config(cfg['vae'])
     opt = torch.optim.AdamW(vae.parameters(), lr=lr, weight_decay=0)
-    st = _Stage(work, 'vae', dict(vae=vae), opt, get_scheduler('cosine', opt, num_warmup_steps=min(200, steps // 10), num_training_steps=steps), seed, every)
+    st = _Stage(work, 'vae', dict(vae=vae), opt, get_scheduler('cosine', opt, num_warmup_steps=min(200, steps // 10),
+                                                               num_training_steps=steps), seed, every)
     def step(st):
         x = _x01(imgs, torch.randint(0, len(imgs), (batch,), generator=st.g)) * 2 - 1
         post = vae.encode(x).latent_dist; rec = vae.decode(post.sample(generator=st.g)).sample
@@ -118,17 +131,20 @@ def _latents(work, vae, imgs):
     "Every training image's latent mean and std, encoded once (kept in the work folder)."
     f = work/'latents.pt'
     if f.exists(): return torch.load(f)
-    d = [vae.encode(_x01(imgs, torch.arange(i, min(i + 256, len(imgs)))) * 2 - 1).latent_dist for i in range(0, len(imgs), 256)]
+    d = [vae.encode(_x01(imgs, torch.arange(i, min(i + 256, len(imgs)))) * 2 - 1).latent_dist
+         for i in range(0, len(imgs), 256)]
     mean, std = torch.cat([q.mean for q in d]), torch.cat([q.std for q in d])
     out = dict(mean=mean, std=std, scaling_factor=float(1 / mean.std()))
     atomic_write(f, lambda t: torch.save(out, t)); return out
 
+# %% ../nbs/05a_toy2.ipynb #43935c16
 def _unet_stage(work, lat, scenes, te, tok, cfg, steps, seed, every, batch=32, lr=5e-4, p_uncond=.1, log=print):
     unet = UNet2DConditionModel.from_config(cfg['unet'])
     ema = EMAModel(unet.parameters(), decay=.9995, use_ema_warmup=True, inv_gamma=1., power=2/3)
     noise_s = DDPMScheduler.from_config(cfg['scheduler'])
     opt = torch.optim.AdamW(unet.parameters(), lr=lr, weight_decay=.01)
-    st = _Stage(work, 'unet', dict(unet=unet), opt, get_scheduler('constant_with_warmup', opt, num_warmup_steps=1000), seed, every, ema=ema)
+    st = _Stage(work, 'unet', dict(unet=unet), opt, get_scheduler('constant_with_warmup', opt, num_warmup_steps=1000),
+                seed, every, ema=ema)
     mean, std, sf = lat['mean'], lat['std'], lat['scaling_factor']
     def step(st):
         i = torch.randint(0, len(mean), (batch,), generator=st.g)
@@ -137,10 +153,12 @@ def _unet_stage(work, lat, scenes, te, tok, cfg, steps, seed, every, batch=32, l
         t = torch.randint(0, noise_s.config.num_train_timesteps, (batch,), generator=st.g)
         texts = ['' if st.rng.random() < p_uncond else describe(scenes[j], st.rng) for j in i.tolist()]
         with torch.no_grad():
-            ids = tok(texts, padding='max_length', max_length=cfg['max_length'], truncation=True, return_tensors='pt').input_ids
+            ids = tok(texts, padding='max_length', max_length=cfg['max_length'], truncation=True,
+                      return_tensors='pt').input_ids
             emb = te(ids).last_hidden_state
         loss = F.mse_loss(unet(noise_s.add_noise(z, noise, t), t, encoder_hidden_states=emb).sample, noise)
-        opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.); opt.step(); st.sched.step()
+        opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.); opt.step()
+        st.sched.step()
         ema.step(unet.parameters()); return loss.item()
     st.run(steps, step, log, 'unet')
     ema.copy_to(unet.parameters())   # the pipeline gets the averaged weights; the checkpoint keeps the raw ones

@@ -37,6 +37,7 @@ def _unit_colorbar(fig, axs, cmap='jet'):
 
 def _short(name:str)->str: return name.replace('_blocks', '').replace('_block', '').replace('attentions', 'attn')
 
+# %% ../nbs/10_viz.ipynb #d27b9480
 def plot_word_maps(store:AttentionStore, # a cross-attention recording (default or per-head mode)
                    words=None, # words (or token positions) to show; default: the prompt's words
                    i:int=0, # which prompt of the batch
@@ -46,12 +47,14 @@ def plot_word_maps(store:AttentionStore, # a cross-attention recording (default 
                   ):
     "A grid of heat maps: one row per block (or layer group), one column per word."
     import matplotlib.pyplot as plt
-    if store.steps == 'all': raise SubattrError("plot_word_maps draws running means; use plot_time_grid for a per-step recording.")
+    if store.steps == 'all': raise SubattrError("plot_word_maps draws running means; "
+                                                "use plot_time_grid for a per-step recording.")
     ws = store.words[i] if store.words else None
     words = list(words) if words is not None else [w for w in dict.fromkeys(ws) if not w.startswith('<')]
     cols = {w: aggregate(word_maps(store, w, i), by) for w in words}
     groups = list(next(iter(cols.values())))
-    fig, axs = plt.subplots(len(groups), len(words), figsize=(panel * len(words) + .8, panel * len(groups)), squeeze=False)
+    fig, axs = plt.subplots(len(groups), len(words), figsize=(panel * len(words) + .8, panel * len(groups)),
+                            squeeze=False)
     for c, w in enumerate(words):
         for r, g in enumerate(groups):
             m = cols[w][g]
@@ -74,7 +77,8 @@ def plot_time_grid(store:AttentionStore, # a per-step recording (`keep='all'`)
     if store.steps != 'all': raise SubattrError("plot_time_grid needs a per-step recording: record with keep='all'.")
     maps = aggregate(word_maps(store, word, i), by)
     groups, steps = list(maps), list(range(0, len(store.timesteps), every))
-    fig, axs = plt.subplots(len(groups), len(steps), figsize=(panel * len(steps) + .8, panel * len(groups)), squeeze=False)
+    fig, axs = plt.subplots(len(groups), len(steps), figsize=(panel * len(steps) + .8, panel * len(groups)),
+                            squeeze=False)
     for r, g in enumerate(groups):
         for c, s in enumerate(steps):
             m = maps[g][s]
@@ -99,7 +103,8 @@ def plot_feature_grid(store, # a `FeatureStore` after its run
     fig, axs = plt.subplots(len(names), S, figsize=(panel * S + .8, panel * len(names)), squeeze=False)
     for r, n in enumerate(names):
         for c in range(S):
-            ax = axs[r][c]; ax.imshow(rgb[n][c, i].numpy(), interpolation='nearest'); ax.set_xticks([]); ax.set_yticks([])
+            ax = axs[r][c]; ax.imshow(rgb[n][c, i].numpy(), interpolation='nearest')
+            ax.set_xticks([]); ax.set_yticks([])
             if r == 0: ax.set_title(f't={store.timesteps[c]}', fontsize=7)
             if c == 0: ax.set_ylabel(_short(n), fontsize=7)
     fig.tight_layout(pad=.3)
@@ -158,14 +163,16 @@ def attention_figures(pipe, # a loaded pipeline
                       scales=None, # one scale per concept
                       model:str|None=None, # the model's name, recorded in index.json
                      )->Path:
-    "Sample a prompt while recording every cross-attention map; write `image.png`, `heatmaps.png`, `maps.safetensors` and `index.json`."
+    ("Sample a prompt while recording every cross-attention map; "
+     "write `image.png`, `heatmaps.png`, `maps.safetensors` and `index.json`.")
     import matplotlib.pyplot as plt
     from PIL import Image
     from subattr.checks import check_new_folder, check_sampling
     from subattr.concept import load_concept, check_prompt_uses
     from subattr.generate import concepts_applied, _check_prompt_length
     if not prompt or not prompt.strip(): raise SubattrError('The prompt is empty; give the text to draw.')
-    if by not in ('layer', 'attention', 'block', 'all'): raise SubattrError(f"--by must be 'layer', 'attention', 'block' or 'all', got '{by}'.")
+    if by not in ('layer', 'attention', 'block', 'all'):
+        raise SubattrError(f"--by must be 'layer', 'attention', 'block' or 'all', got '{by}'.")
     check_sampling(steps=steps, guidance=guidance, seed=seed)
     concepts = [c if hasattr(c, 'meta') else load_concept(c) for c in concepts or []]
     check_prompt_uses(prompt, concepts)
@@ -178,8 +185,8 @@ def attention_figures(pipe, # a loaded pipeline
         Image.fromarray(imgs[0]).save(tmp/'image.png')
         fig = plot_word_maps(store, image=imgs[0], by=by); fig.savefig(tmp/'heatmaps.png', dpi=100); plt.close(fig)
         save_store(store, tmp, model=str(model or pipe.config._name_or_path), seed=seed, steps=steps, guidance=guidance,
-                   size=int(imgs.shape[1]), figures=['heatmaps.png'], image='image.png', concepts=[str(c.path) for c in concepts],
-                   scales=scales)
+                   size=int(imgs.shape[1]), figures=['heatmaps.png'], image='image.png',
+                   concepts=[str(c.path) for c in concepts], scales=scales)
         os.chmod(tmp, default_mode(folder=True))   # mkdtemp makes it owner-only; the result gets the usual permissions
         if out.is_dir(): out.rmdir()   # still empty (checked above): the rename below replaces it
         os.replace(tmp, out)
