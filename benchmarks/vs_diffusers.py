@@ -5,6 +5,11 @@ Usage (a diffusers checkout's `examples/` folder, of a release the installed dif
     OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 python benchmarks/vs_diffusers.py --examples /path/to/diffusers/examples \
         [--steps 6] [--warmup 2] [--rounds 2] [--recipes token,lora-attn,lora-up] [--json results.json] [--gpu]
 
+    e.g. examples of the v0.40.0 tag:  git --git-dir=DIFFUSERS.git archive v0.40.0 examples | tar -x -C /tmp/diffusers_examples
+    CPU default (sd15-random, full width, 256 px, fp32, 6 steps, 2 rounds): about 7.5 minutes on 2 cores, 1 thread a run.
+    --gpu: 30 steps a run (5 warm-up) of sd15-random at 512 px and sdxl-random at 1024 px, bf16.
+    Smoke test of the SDXL scripts on a CPU: --width 0.125 --models sdxl --res 256 --mixed-precision no --steps 4.
+
 What runs. One model folder (a subattr random-weight pipeline, `load_pipeline(...).save_pretrained(DIR)`), one reference
 image (a ShapesWorld square, saved square at the training resolution so no tool has to crop or resize), batch 1, the
 same number of optimiser steps and the same precision go to both sides of each recipe:
@@ -19,7 +24,8 @@ same number of optimiser steps and the same precision go to both sides of each r
 
 Every other option stays at each tool's default (diffusers: constant schedule, AdamW with weight decay 1e-2, VAE encode
 of the image and, in train_dreambooth_lora.py, the text encoder run at every step; subattr: the image's views encoded
-once, the frozen prompt encoded once in blocks mode). Checkpointing is pushed past the last step on both sides.
+once before step 1 (attribute 'appearance': the image, 4 random crops and their mirrors, 10 views), the frozen prompt
+encoded once in blocks mode). Checkpointing is pushed past the last step on both sides.
 `subattr train` is run through its Python API (`subattr.train.train`, the function the CLI calls with the same
 `TrainConfig` fields) because the CLI has no `--resolution` option and the API takes a per-step callback.
 
@@ -160,20 +166,18 @@ def padded_tokenizer(n:int):
         (Path(d)/'merges.txt').write_text('#version: 0.2\n' + ''.join(f'{a} {b}\n' for a, b in merges))
         return load_clip_tokenizer(d)
 
-def build_model(model:str, width:float, folder:Path):
-    "A random-weight pipeline saved as a diffusers folder, tokenizers padded to the real vocabulary size (built once)."
-    if (folder/'.complete').exists(): return folder
+def child_build(spec:dict):
+    "A random-weight pipeline saved as a diffusers folder, tokenizers padded to the real vocabulary size."
     import torch
     from subattr.models import load_pipeline
-    print(f'building {model} (width {width}) into {folder} ...', flush=True)
+    torch.set_num_threads(spec['threads'])
+    model, width, folder = spec['model'], spec['width'], Path(spec['folder'])
     pipe = load_pipeline(model, width=width, progress=False)
     for tk, te in (('tokenizer', 'text_encoder'), ('tokenizer_2', 'text_encoder_2')):
         if getattr(pipe, tk, None) is not None: setattr(pipe, tk, padded_tokenizer(getattr(pipe, te).config.vocab_size))
     if folder.exists(): shutil.rmtree(folder)
     pipe.save_pretrained(folder, safe_serialization=True)
     (folder/'.complete').write_text('ok\n')
-    del pipe
-    return folder
 
 def build_image(res:int, folder:Path)->Path:
     "A ShapesWorld red striped square, square and already at the training resolution, alone in `folder`."
@@ -241,7 +245,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--examples', help="a diffusers checkout's examples/ folder")
     ap.add_argument('--steps', type=int, default=6, help='optimiser steps per run (default 6 on the CPU, 30 with --gpu)')
-    ap.add_argument('--warmup', type=int, default=2, help='first steps left out of the timing')
+    ap.add_argument('--warmup', type=int, default=None, help='first steps left out of the timing (default 2 on the CPU, 5 with --gpu)')
     ap.add_argument('--rounds', type=int, default=2, help='A/B rounds per recipe')
     ap.add_argument('--recipes', default='token,lora-attn,lora-up')
     ap.add_argument('--gpu', action='store_true', help='SD 1.5 at 512 px and SDXL at 1024 px in bf16 on CUDA')
@@ -257,12 +261,13 @@ def main():
     a = ap.parse_args()
     if a.child:
         spec = json.loads(Path(a.spec).read_text())
-        (child_diffusers if a.child == 'diffusers' else child_subattr)(spec); return
+        {'diffusers': child_diffusers, 'subattr': child_subattr, 'build': child_build}[a.child](spec); return
     if not a.examples: ap.error('--examples is required')
     import torch
     if a.gpu and not torch.cuda.is_available(): sys.exit('vs_diffusers: --gpu needs CUDA, which this machine does not have.')
     steps = a.steps if not a.gpu or a.steps != 6 else 30
-    if steps <= a.warmup + 1: sys.exit('vs_diffusers: --steps must exceed --warmup by at least 2.')
+    warmup = a.warmup if a.warmup is not None else (5 if a.gpu else 2)
+    if warmup < 1 or steps <= warmup + 1: sys.exit('vs_diffusers: --warmup must be at least 1 and --steps at least --warmup + 2.')
     examples, work = Path(a.examples).resolve(), Path(a.work).resolve()
     defaults = DEFAULTS['gpu' if a.gpu else 'cpu']
     if a.models:
@@ -285,11 +290,17 @@ def main():
                HF_HUB_OFFLINE='1', TRANSFORMERS_OFFLINE='1', TOKENIZERS_PARALLELISM='false')
     dev = torch.cuda.get_device_name() if a.gpu else f'CPU, {a.threads} thread(s) per run ({os.cpu_count()} cores)'
     results = dict(device=dev, diffusers=dver, examples=str(examples), check_min_version=needs, torchvision_stand_in=shim,
-                   steps=steps, warmup=a.warmup, rounds=a.rounds, width=a.width, configs=[])
+                   torch=torch.__version__, subattr=getattr(subattr, '__version__', None), python=sys.version.split()[0],
+                   steps=steps, warmup=warmup, rounds=a.rounds, width=a.width, configs=[])
     t_all = time.perf_counter()
     (work/'logs').mkdir(parents=True, exist_ok=True)
     for cfg in configs:
-        model = build_model(cfg['model'], a.width, work/'models'/f"{cfg['model']}-w{a.width:g}")
+        model = work/'models'/f"{cfg['model']}-w{a.width:g}"
+        if not (model/'.complete').exists():   # built in a child process, so that this one stays small while the runs go
+            spec = dict(model=cfg['model'], width=a.width, folder=str(model), threads=os.cpu_count() if a.gpu else a.threads)
+            specf = work/'logs'/f"build-{model.name}.spec.json"; specf.write_text(json.dumps(spec))
+            print(f"building {cfg['model']} (width {a.width:g}) into {model} ...", flush=True)
+            subprocess.run([sys.executable, __file__, '--child', 'build', '--spec', str(specf)], env=env, check=True)
         imgdir = build_image(cfg['res'], work/f"image-{cfg['res']}").parent
         cres = dict(cfg, model_folder=str(model), image=str(imgdir/'ref.png'), recipes={})
         for recipe in recipes:
@@ -313,7 +324,7 @@ def main():
                     print(f'  {tag} ...', end=' ', flush=True)
                     r = run_child(side, spec, work/'logs'/f'{tag}.log', env, a.timeout)
                     r['command'] = cmd
-                    if 'error' not in r: r['steps_per_s'] = rate(r, a.warmup); r['peak_mib'] = r['stamps'][-1][2]; r['peak_rss_mib'] = r['stamps'][-1][3]
+                    if 'error' not in r: r['steps_per_s'] = rate(r, warmup); r['peak_mib'] = r['stamps'][-1][2]; r['peak_rss_mib'] = r['stamps'][-1][3]
                     print(r.get('error') or f"{r['steps_per_s']:.3f} steps/s, peak {r['peak_mib']:.0f} MiB, {r['threads']} thread(s), "
                                             f"{r['first_step_s']:.0f} s to step 1, run {r['wall_s']:.0f} s", flush=True)
                     runs[side].append(r)
