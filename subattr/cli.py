@@ -231,6 +231,7 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
           grad_accum:int=1, # micro-batches per step
           mixed_precision:Param('mixed precision (torch autocast; fp16 with a gradient scaler)', str, choices=['no', 'fp16', 'bf16'])='no',
           grad_checkpointing:store_true=False, # gradient checkpointing in the UNet
+          resolution:int=None, # training image side in pixels (default: the model's, e.g. 512 for SD 1.5, 64 for the toy)
           class_prompt:str=None, # prior preservation with images of this prompt from the base model
           val_every:int=0, # validation images every N steps (0: none)
           checkpoint_every:int=None, # default: a quarter of the steps
@@ -245,6 +246,7 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
                       rare_word=rare_word, token=token,
                       init_word=init_word, n_vectors=n_vectors, prompt=prompt, steps=steps, seed=seed, lr_token=lr_token,
                       lr_blocks=lr_blocks, grad_accum=grad_accum, mixed_precision=mixed_precision, grad_checkpointing=grad_checkpointing,
+                      resolution=resolution,
                       class_prompt=class_prompt, val_every=val_every, checkpoint_every=checkpoint_every)
     c = cfg.resolved()   # every setting, one sentence each
     check_model(model); _open(Path(image)); check_run_folder(Path(out), resume)

@@ -114,6 +114,8 @@ class TrainConfig:
         if '{}' not in c.prompt: raise SubattrError(f"The training prompt needs '{{}}' "
                                                     f"where the token goes; got '{c.prompt}'.")
         if not 0 < c.crop_scale <= 1: raise SubattrError(f'crop_scale must be in (0, 1]; got {c.crop_scale}.')
+        if c.resolution is not None and c.resolution < 8:
+            raise SubattrError(f'resolution must be at least 8 pixels; got {c.resolution}.')
         return c
     @property
     def trains_token(self)->bool: return self.mode in ('token', 'token+blocks')

@@ -197,8 +197,9 @@ def _views(ref:torch.Tensor, n_crops:int, scale:float, flip:bool, gen:torch.Gene
 @torch.no_grad()
 def _encode_images(vae, x:torch.Tensor)->tuple:
     "VAE posterior mean and std of images in [-1, 1] (done once; each step samples from them)."
-    d = vae.encode(x.to(vae.device, vae.dtype)).latent_dist
-    return d.mean.float(), d.std.float()
+    # one image at a time: at 512 px the activations of a batch of ten views would outweigh the VAE itself
+    ds = [vae.encode(v[None].to(vae.device, vae.dtype)).latent_dist for v in x]
+    return torch.cat([d.mean.float() for d in ds]), torch.cat([d.std.float() for d in ds])
 
 def _latents(vae, mean, std, idx, gen):
     z = mean[idx] + std[idx] * torch.randn(mean[idx].shape, generator=gen).to(mean.device)
@@ -251,6 +252,10 @@ _TEXT_PAIRS = (('tokenizer', 'text_encoder'), ('tokenizer_2', 'text_encoder_2'))
 class _Guard:
     "What `restored` puts back; `protect` keeps a copy of parameters before they are trained in place."
     def __init__(self): self.saved = {}
+    def release(self, *modules):
+        "Free the weights of modules a run on its own pipeline no longer needs: emptied in place, never put back."
+        for m in modules:
+            for t in [*m.parameters(), *m.buffers()]: t.data = torch.empty(0, dtype=t.dtype, device=t.device)
     def protect(self, params:dict)->dict:
         "Copies (on the CPU) of `params` (name -> parameter), written back on exit; returns the copies."
         for n, p in params.items(): self.saved.setdefault(n, (p, p.detach().to('cpu', copy=True)))
@@ -324,7 +329,8 @@ def train(model, # a loaded pipeline (restored on exit), or 'tiny', 'toy', a loc
     _check_out(out, record, resume)
     existed, empty = out.exists(), not out.exists() or not any(out.iterdir())
     try:
-        with restored(pipe) as guard: return _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard)
+        with restored(pipe) as guard:
+            return _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard, owned=not loaded)
     except BaseException:
         if empty and not complete_checkpoints(out): _undo_new_run(out, existed)   # a run that never checkpointed leaves nothing
         raise
@@ -337,7 +343,7 @@ def _undo_new_run(out:Path, existed:bool):
             for p in out.iterdir(): shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
     except OSError: pass   # cleanup must never hide the error that stopped the run
 
-def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard):
+def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard, owned=False):
     "The loop of `train`, after every input has been checked."
     from diffusers import DDPMScheduler
     from diffusers.optimization import get_scheduler
@@ -384,7 +390,7 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     groups = []
     if token: groups.append(dict(params=token.parameters(), lr=cfg.lr_token))
     if block_params: groups.append(dict(params=list(block_params.values()), lr=cfg.lr_blocks))
-    opt = torch.optim.AdamW(groups, weight_decay=0.)
+    opt = torch.optim.AdamW(groups, weight_decay=0., fused=True if dev.type == 'cuda' else None)   # fused kernels on GPU
     sched = get_scheduler('constant_with_warmup', opt, num_warmup_steps=cfg.warmup)
     # The UNet is not wrapped (no DDP): one concept trains in one process, and probe sweeps run one concept per process.
 
@@ -399,6 +405,9 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     fixed_cond = None
     if not token:
         with torch.no_grad(): fixed_cond = _encode(pipe, [prompt], dev, res)
+    if owned and not cfg.val_every:
+        # the run's own pipeline (loaded from a name): parts the loop will not use again give their memory back
+        guard.release(vae, *([] if token else [te for _, te in _text_parts(pipe)]))
     noise_sched = DDPMScheduler.from_config(pipe.scheduler.config)
     T = noise_sched.config.num_train_timesteps
     tw = _timestep_weights(cfg.timesteps, T)
