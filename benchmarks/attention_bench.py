@@ -1,8 +1,10 @@
 """Cost of recording every cross-attention map in subattr's default mode (running mean over steps, heads averaged).
 
-Prints, for `toy` on the CPU (and `sd15-random` at 512 px in bf16 when CUDA is available): the median time of a
-sampling call with and without recording, their ratio, resident memory and the store's size.
+Prints, for `toy` on the CPU (with `--cpu-model sd15-random --size 256`, that model; and `sd15-random` at 512 px in
+bf16 when CUDA is available): the median time of a sampling call with and without recording (interleaved), their
+ratio, resident memory and the store's size.
 Run: OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 python benchmarks/attention_bench.py [--reps 15] [--steps 25]
+     OMP_NUM_THREADS=1 python benchmarks/attention_bench.py --cpu-model sd15-random --size 256 --steps 10 --reps 3
 """
 import argparse, json, os, resource, statistics, time
 import torch
@@ -45,11 +47,13 @@ def bench(pipe, prompt, steps, reps, size=None, device='cpu'):
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--reps', type=int, default=15); ap.add_argument('--steps', type=int, default=25)
     ap.add_argument('--skip-cpu', action='store_true')
+    ap.add_argument('--cpu-model', default='toy', help="the model timed on the CPU (e.g. 'sd15-random')")
+    ap.add_argument('--size', type=int, default=None, help='image side on the CPU (default: the model\'s)')
     a = ap.parse_args()
     out = {'threads': torch.get_num_threads()}
     if not a.skip_cpu:
-        pipe = load_pipeline('toy', progress=False)
-        out['toy_cpu'] = bench(pipe, 'a red striped circle', a.steps, a.reps)
+        pipe = load_pipeline(a.cpu_model, progress=False)
+        out[f'{a.cpu_model}_cpu' + (f'_{a.size}px' if a.size else '')] = bench(pipe, 'a red striped circle', a.steps, a.reps, size=a.size)
     out['sd15_512_store_mib_exact'] = round(running_mean_bytes(load_pipeline('sd15-random', device='meta').unet) / 2**20, 3)
     if torch.cuda.is_available():
         pipe = load_pipeline('sd15-random', device='cuda', dtype=torch.bfloat16, progress=False)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json as _json, os, sys   # `json` is also a CLI flag's name
 from pathlib import Path
 from fastcore.script import call_parse, anno_parser, Param, store_true
-from .core import SubattrError, atomic_write as _write_atomic   # the one writer: a temporary file, renamed into place
+# the one writer: a temporary file, renamed into place
+from .core import SubattrError, atomic_write as _write_atomic
 from .checks import check_model, check_width, check_counts, check_sampling, check_new_folder
 from .shapesworld import SHAPES as _SHAPES, COLORS as _COLORS, TEXTURES as _TEXTURES   # listed in --help
 
@@ -18,14 +19,16 @@ __all__ = ['COMMANDS', 'blocks', 'export', 'world_render', 'world_read', 'world_
 
 # %% ../nbs/90_cli.ipynb #a7f0aafa
 @call_parse
-def blocks(model:str, # 'tiny', 'sd15-random', 'sd21-random', 'sdxl-random', a local diffusers folder or a hub id
-           select:str=None, # a selection spec or preset to mark, e.g. 'seed-shape' or 'up_blocks.1,mid_block'
-           json:store_true=False, # print a JSON list (every row, all fields) instead of the table
-           depth:int=1, # deepest rows in the table: 0 blocks, 1 ResNets/attentions, 2 transformer layers, 3 attn1/attn2/ff
-           width:float=1.0, # channel multiplier for the *-random architectures
-           lora:str=None, # a LoRA file (peft, diffusers or kohya keys) or concept folder: show the blocks it touches and its norm in each
-           plot:str=None, # with --lora: also draw the norms on the UNet diagram into this PNG
-          ):
+def blocks(
+    model:str, # 'tiny', 'sd15-random', 'sd21-random', 'sdxl-random', a local diffusers folder or a hub id
+    select:str=None, # a selection spec or preset to mark, e.g. 'seed-shape' or 'up_blocks.1,mid_block'
+    json:store_true=False, # print a JSON list (every row, all fields) instead of the table
+    depth:int=1, # deepest rows in the table: 0 blocks, 1 ResNets/attentions, 2 transformer layers, 3 attn1/attn2/ff
+    width:float=1.0, # channel multiplier for the *-random architectures
+    # a LoRA file (peft, diffusers or kohya keys) or concept folder: show the blocks it touches and its norm in each
+    lora:str=None,
+    plot:str=None, # with --lora: also draw the norms on the UNet diagram into this PNG
+):
     "Show the block map of a model's UNet (diffusers name, kind, resolution, channels, parameters, P+ index, LDM name)."
     from subattr.checks import BUILTINS
     from subattr.blocks import known_map, block_records, block_table
@@ -55,34 +58,40 @@ def _lora_blocks(bm, lora, as_json, depth, plot):
     if plot:
         from subattr.blocks import plot_unet
         import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-        plot_unet(bm, scores={k: v for k, v in norms.items() if bm.by_name[k].depth == 0} or norms, title=f'LoRA norm per block: {lora}',
-                       cbar_label='‖ΔW‖ (Frobenius)')
+        plot_unet(bm, scores={k: v for k, v in norms.items() if bm.by_name[k].depth == 0} or norms,
+                  title=f'LoRA norm per block: {lora}', cbar_label='‖ΔW‖ (Frobenius)')
         _write_atomic(plot, lambda p: plt.gcf().savefig(p, format='png', dpi=90, bbox_inches='tight')); plt.close('all')
 
+# %% ../nbs/90_cli.ipynb #bd8095b7
 @call_parse
 def export(src:Param('a concept folder, or a LoRA file (peft, diffusers or kohya keys)', str),
            out:Param('the file (LoRA formats) or folder (--format unet) to write', str, required=True)=None,
-           format:Param('kohya: ComfyUI / AUTOMATIC1111 keys; peft: diffusers keys; unet: full-weight deltas merged into a UNet folder', str,
+           format:Param('kohya: ComfyUI / AUTOMATIC1111 keys; peft: diffusers keys; '
+                        'unet: full-weight deltas merged into a UNet folder', str,
                         choices=['kohya', 'peft', 'unet'])='kohya',
            select:str=None, # keep only the part of the LoRA inside this selection (a block spec or preset)
            model:str=None, # the base model (default: the concept's own; needed for a bare LoRA file)
            width:float=1.0, # channel multiplier for the *-random architectures
           ):
-    "Write a concept's LoRA in kohya or peft keys (optionally only the part inside a selection), or its full-weight deltas as a merged UNet folder."
+    ("Write a concept's LoRA in kohya or peft keys (optionally only the part inside a selection), "
+     "or its full-weight deltas as a merged UNet folder.")
     from subattr.blocks import check_selection
     check_width(width)
     p = Path(src)
     if not p.exists(): raise SubattrError(f"'{src}' does not exist.")
     if model is None:
         meta = p/'subattr.json'
-        if not (p.is_dir() and meta.exists()): raise SubattrError(f"'{src}' is not a concept folder; give the base model of the LoRA file with --model.")
+        if not (p.is_dir() and meta.exists()):
+            raise SubattrError(f"'{src}' is not a concept folder; give the base model of the LoRA file with --model.")
         model = _json.loads(meta.read_text())['base_model']
     check_model(model, weights=format == 'unet')
     if select: check_selection(model, select)
-    if Path(out).exists() and Path(out).is_dir() and format != 'unet': raise SubattrError(f"'{out}' is a folder; give a file name for the LoRA.")
+    if Path(out).exists() and Path(out).is_dir() and format != 'unet':
+        raise SubattrError(f"'{out}' is a folder; give a file name for the LoRA.")
     if format == 'unet':
         if select: raise SubattrError('--select cuts a LoRA; a merged UNet takes every delta of the concept.')
-        if Path(out).exists() and any(Path(out).iterdir()): raise SubattrError(f"'{out}' is not empty; give a new folder for the UNet.")
+        if Path(out).exists() and any(Path(out).iterdir()):
+            raise SubattrError(f"'{out}' is not empty; give a new folder for the UNet.")
         from subattr.models import load_pipeline
         from subattr.export import merged_unet
         merged_unet(load_pipeline(model, width=width, progress=False), p, out); print(out); return
@@ -102,8 +111,8 @@ def world_render(out:Param('the PNG to write', str, required=True)=None,
                  color:Param(f"the colour, one of {', '.join(_COLORS)} (default: drawn at random)", str)=None,
                  texture:Param(f"the texture, one of {', '.join(_TEXTURES)} (default: drawn at random)", str)=None,
                  seed:int=0, # the same seed gives the same pixels
-                 novel:Param("draw this attribute from Open ShapesWorld's held-out regions, the others from its seen ones",
-                             str, choices=['shape', 'color', 'texture'])=None,
+                 novel:Param("draw this attribute from Open ShapesWorld's held-out regions, "
+                             "the others from its seen ones", str, choices=['shape', 'color', 'texture'])=None,
                  json:store_true=False, # print the ground truth as JSON (every parameter of an Open ShapesWorld scene)
                 ):
     "Render one ShapesWorld image (or, with --novel, an Open ShapesWorld reference) and print its ground truth."
@@ -112,7 +121,8 @@ def world_render(out:Param('the PNG to write', str, required=True)=None,
     from PIL import Image
     if novel:
         if shape or color or texture:
-            raise SubattrError('--shape, --color and --texture name the first world\'s values; --novel draws an Open ShapesWorld scene, so give one or the other.')
+            raise SubattrError('--shape, --color and --texture name the first world\'s values; '
+                               '--novel draws an Open ShapesWorld scene, so give one or the other.')
         from subattr.openworld import describe, render as render2, sample_scene
         s = sample_scene(random.Random(seed), novel=novel)
         _write_atomic(out, lambda p: Image.fromarray(render2(s)).save(p, format='PNG'))
@@ -132,20 +142,25 @@ def _with_article(text:str)->str:
     import re
     return re.sub(r'\ba (?=[aeiou])', 'an ', text)
 
+# %% ../nbs/90_cli.ipynb #048efe39
 @call_parse
-def world_read(files:Param('image files: single images, or rows of square tiles as `generate --n` writes', str, nargs='+'),
+def world_read(files:Param('image files: single images, or rows of square tiles as `generate --n` writes', str,
+                          nargs='+'),
                json:store_true=False, # print JSON
               ):
-    "The oracle's reading of each image (each tile of a row of images): shape, colour, texture and its confidence in each."
+    ("The oracle's reading of each image (each tile of a row of images): "
+     "shape, colour, texture and its confidence in each.")
     tiles = _tiles(_open_all(files))   # a grid from `subattr generate --n N`: one reading per tile
     from subattr.shapesworld import Oracle
-    reads = [dict(file=f, **({} if i is None else dict(tile=i)), **r) for (f, i, _), r in zip(tiles, Oracle.load().read([t[2] for t in tiles]))]
+    reads = [dict(file=f, **({} if i is None else dict(tile=i)), **r)
+             for (f, i, _), r in zip(tiles, Oracle.load().read([t[2] for t in tiles]))]
     if json:
         print(_json.dumps(reads, indent=1))
     else:
         for r in reads:
             where = r['file'] if 'tile' not in r else f"{r['file']} [tile {r['tile']}]"
-            print(f"{where}: {r['color']} ({r['color_conf']:.2f}) {r['texture']} ({r['texture_conf']:.2f}) {r['shape']} ({r['shape_conf']:.2f})")
+            print(f"{where}: {r['color']} ({r['color_conf']:.2f}) {r['texture']} ({r['texture_conf']:.2f}) "
+                  f"{r['shape']} ({r['shape_conf']:.2f})")
 
 @call_parse
 def world_eval(model:str='toy', # a pipeline trained on ShapesWorld ('toy', or its folder)
@@ -159,7 +174,8 @@ def world_eval(model:str='toy', # a pipeline trained on ShapesWorld ('toy', or i
     check_model(model); check_counts(per_caption=per_caption); check_sampling(steps=steps, guidance=guidance, seed=seed)
     from subattr.models import load_pipeline
     from subattr.toy import world_eval as _eval
-    res = _eval(load_pipeline(model, progress=False), per_caption=per_caption, seed=seed, steps=steps, guidance=guidance)
+    res = _eval(load_pipeline(model, progress=False), per_caption=per_caption, seed=seed, steps=steps,
+                guidance=guidance)
     if json:
         print(_json.dumps(res, indent=1))
     else:
@@ -167,6 +183,7 @@ def world_eval(model:str='toy', # a pipeline trained on ShapesWorld ('toy', or i
         for k, v in res.items():
             if k != 'rows': print(f"{k:<15}{v['n']:>8}{v['shape']:>8.3f}{v['color']:>8.3f}{v['texture']:>9.3f}")
 
+# %% ../nbs/90_cli.ipynb #59e20bd0
 def _open_all(files)->list:
     "(file, PIL image) for each file: every one is opened (or refused) before any work starts."
     from subattr.images import _open
@@ -174,7 +191,8 @@ def _open_all(files)->list:
     for f, img in imgs:
         w, h = img.size
         if w != h and w % h:
-            raise SubattrError(f"'{f}' is {w}×{h}: neither square nor a row of square tiles; give one thing per square image.")
+            raise SubattrError(f"'{f}' is {w}×{h}: neither square nor a row of square tiles; "
+                               "give one thing per square image.")
     return imgs
 
 def _tiles(imgs)->list:
@@ -187,26 +205,32 @@ def _tiles(imgs)->list:
         out += [(f, i, load_image(img.crop((i * h, 0, (i + 1) * h, h)), size=64).image) for i in range(w // h)]
     return out
 
+# %% ../nbs/90_cli.ipynb #099fd245
 @call_parse
 def world_compare(ref:Param('the reference image', str),
-                  files:Param('images to compare with it: single images, or rows of square tiles as `generate --n` writes', str, nargs='+'),
+                  files:Param('images to compare with it: single images, '
+                              'or rows of square tiles as `generate --n` writes', str, nargs='+'),
                   json:store_true=False, # print JSON
                  ):
-    "Per image and attribute: the distance to the reference's shape, colour and texture, and whether it is the same (oracle v2)."
+    ("Per image and attribute: the distance to the reference's shape, colour and texture, "
+     "and whether it is the same (oracle v2).")
     import numpy as np
     opened = _open_all([ref]), _open_all(files)
     refs, tiles = _tiles(opened[0]), _tiles(opened[1])
-    if len(refs) != 1: raise SubattrError(f"The reference '{ref}' is a row of {len(refs)} images; give one square image.")
+    if len(refs) != 1:
+        raise SubattrError(f"The reference '{ref}' is a row of {len(refs)} images; give one square image.")
     from subattr.similarity import compare
     res = compare(np.asarray(refs[0][2])[None], np.stack([np.asarray(t[2]) for t in tiles]))
     rows = [dict(file=f, **({} if i is None else dict(tile=i)), **v) for (f, i, _), v in zip(tiles, res)]
     for r_ in rows:   # no object found: an infinite distance, written as null (JSON has no infinity)
-        for k in ('shape', 'color', 'texture'): r_[k]['distance'] = r_[k]['distance'] if np.isfinite(r_[k]['distance']) else None
+        for k in ('shape', 'color', 'texture'):
+            r_[k]['distance'] = r_[k]['distance'] if np.isfinite(r_[k]['distance']) else None
     if json: print(_json.dumps(rows, indent=1)); return
     for r_ in rows:
         where = r_['file'] if 'tile' not in r_ else f"{r_['file']} [tile {r_['tile']}]"
         dist = lambda d: 'no object found' if d is None else f'{d:.3g}'
-        print(where + ': ' + ', '.join(f"{k} {'same' if r_[k]['same'] else 'different'} ({dist(r_[k]['distance'])})" for k in ('shape', 'color', 'texture')))
+        print(where + ': ' + ', '.join(f"{k} {'same' if r_[k]['same'] else 'different'} ({dist(r_[k]['distance'])})"
+                                       for k in ('shape', 'color', 'texture')))
 
 # %% ../nbs/90_cli.ipynb #b3e9d3b1
 @call_parse
@@ -214,11 +238,13 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
           image:Param('the reference image', str, required=True)=None,
           attribute:Param('what to learn', str, choices=['shape', 'appearance'], required=True)=None,
           out:Param('the run folder (new or empty; with --resume, this run\'s folder)', str, required=True)=None,
-          select:str=None, # block spec or preset that trains (default: seed-shape for shape, seed-appearance for appearance)
+          # block spec or preset that trains (default: seed-shape for shape, seed-appearance for appearance)
+          select:str=None,
           mode:Param('what trains', str, choices=['token', 'blocks', 'token+blocks'])='token+blocks',
           lora_rank:int=0, # 0: full weights; >0: LoRA rank (peft)
           lora_alpha:float=None, # LoRA alpha (default: the rank)
-          lora_targets:str='auto', # 'auto': every linear and conv layer of the selection; or module name endings, e.g. 'to_q,to_k,to_v,to_out.0'
+          # 'auto': every linear and conv layer of the selection; or module name endings, e.g. 'to_q,to_k,to_v,to_out.0'
+          lora_targets:str='auto',
           rare_word:str='sks', # the fixed word of --mode blocks (give each blocks-mode concept its own to combine them)
           token:str=None, # the placeholder word (default <s> for shape, <a> for appearance)
           init_word:str=None, # the word the token starts from
@@ -229,9 +255,11 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
           lr_token:float=5e-3, # learning rate of the token
           lr_blocks:float=None, # learning rate of the blocks (default 1e-4 LoRA, 1e-5 full)
           grad_accum:int=1, # micro-batches per step
-          mixed_precision:Param('mixed precision (torch autocast; fp16 with a gradient scaler)', str, choices=['no', 'fp16', 'bf16'])='no',
+          mixed_precision:Param('mixed precision (torch autocast; fp16 with a gradient scaler)', str,
+                                choices=['no', 'fp16', 'bf16'])='no',
           grad_checkpointing:store_true=False, # gradient checkpointing in the UNet
-          resolution:int=None, # training image side in pixels (default: the model's, e.g. 512 for SD 1.5, 64 for the toy)
+          # training image side in pixels (default: the model's, e.g. 512 for SD 1.5, 64 for the toy)
+          resolution:int=None,
           class_prompt:str=None, # prior preservation with images of this prompt from the base model
           val_every:int=0, # validation images every N steps (0: none)
           checkpoint_every:int=None, # default: a quarter of the steps
@@ -242,11 +270,11 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
     from subattr.concept import TrainConfig, check_run_folder
     from subattr.blocks import check_selection
     from subattr.images import _open
-    cfg = TrainConfig(attribute=attribute, mode=mode, select=select, lora_rank=lora_rank, lora_alpha=lora_alpha, lora_targets=lora_targets,
-                      rare_word=rare_word, token=token,
-                      init_word=init_word, n_vectors=n_vectors, prompt=prompt, steps=steps, seed=seed, lr_token=lr_token,
-                      lr_blocks=lr_blocks, grad_accum=grad_accum, mixed_precision=mixed_precision, grad_checkpointing=grad_checkpointing,
-                      resolution=resolution,
+    cfg = TrainConfig(attribute=attribute, mode=mode, select=select, lora_rank=lora_rank, lora_alpha=lora_alpha,
+                      lora_targets=lora_targets, rare_word=rare_word, token=token,
+                      init_word=init_word, n_vectors=n_vectors, prompt=prompt, steps=steps, seed=seed,
+                      lr_token=lr_token, lr_blocks=lr_blocks, grad_accum=grad_accum, mixed_precision=mixed_precision,
+                      grad_checkpointing=grad_checkpointing, resolution=resolution,
                       class_prompt=class_prompt, val_every=val_every, checkpoint_every=checkpoint_every)
     c = cfg.resolved()   # every setting, one sentence each
     check_model(model); _open(Path(image)); check_run_folder(Path(out), resume)
@@ -254,6 +282,7 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
     from subattr.train import train as _train
     print(_train(model, image, out, cfg, resume=resume, progress=not quiet))
 
+# %% ../nbs/90_cli.ipynb #24f8a881
 @call_parse
 def generate(model:Param('the base model the concepts were trained on', str, required=True)=None,
              prompt:Param('the prompt; it must use each concept\'s token', str, required=True)=None,
@@ -271,8 +300,10 @@ def generate(model:Param('the base model the concepts were trained on', str, req
     if Path(out).suffix.lower() != '.png': raise SubattrError(f"'{out}' should end in .png.")
     check_sampling(steps=steps, n=n, guidance=guidance, seed=seed); check_model(model)
     concepts = [load_concept(c) for c in concept or []]   # a concept folder is checked without torch too
-    if scale and len(scale) != len(concepts): raise SubattrError(f'{len(concepts)} concepts but {len(scale)} --scale values; give one per concept.')
-    if scale and not all(math.isfinite(s) for s in scale): raise SubattrError(f'Every --scale must be a finite number; got {scale}.')
+    if scale and len(scale) != len(concepts):
+        raise SubattrError(f'{len(concepts)} concepts but {len(scale)} --scale values; give one per concept.')
+    if scale and not all(math.isfinite(s) for s in scale):
+        raise SubattrError(f'Every --scale must be a finite number; got {scale}.')
     check_prompt_uses(prompt, concepts)
     import torch
     from subattr.generate import generate as _generate
@@ -291,7 +322,8 @@ def demo(out:str='subattr-demo', # the report folder (new or empty, or a demo fo
          ):
     "The main job: probe where the toy model keeps shape and appearance; write DIR/report.md."
     check_model('toy')
-    if not (Path(out)/'items').exists(): check_new_folder(out, 'the report')   # a demo folder with items is finished
+    # a demo folder with items is finished
+    if not (Path(out)/'items').exists(): check_new_folder(out, 'the report')
     from subattr.report import demo as _demo
     kw = dict(references=2, steps=40, n_train=240, n_test=120, timesteps=(200, 700)) if quick else {}
     print(_demo(out, **kw)/'report.md')
@@ -315,10 +347,12 @@ def _probe_out(out, name, rows, plot, summary=None):
         for k, v in summary.items(): print(k, ' '.join(f'{m}={r}' for m, r in v.items()))
     print(f'{len(rows)} rows in {Path(out)/name}.json and .csv; figure {Path(out)/name}.png')
 
+# %% ../nbs/90_cli.ipynb #86bfb59d
 @call_parse
 def probe_finetune(model:str='toy', # base model
                    out:str='probe-out', # results folder
-                   select:Param('a selection to probe (repeat; default: the seed presets, P+ sets and every block)', str, action='append')=None,
+                   select:Param('a selection to probe (repeat; default: the seed presets, P+ sets and every block)',
+                                str, action='append')=None,
                    mode:Param('training mode (repeat)', str, action='append', choices=['blocks', 'token+blocks'])=None,
                    references:int=4, # reference renders, with appearances that differ (see `probe_references`)
                    held_out:int=1, # how many of the references use a held-out word
@@ -327,18 +361,22 @@ def probe_finetune(model:str='toy', # base model
                    lr:float=5e-4, # learning rate of the blocks (the token's is 5e-3)
                    prompts:int=2, # conflicting prompts per attribute
                    images:int=2, # images drawn per prompt
-                   width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
+                   # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
+                   width:float=1.0,
                   ):
     "Fine-tune probe: which selection keeps the reference's shape or appearance against a conflicting prompt."
-    _probe_checks(model, width, select, references=references, seeds=seeds, steps=steps, prompts=prompts, images=images)
+    _probe_checks(model, width, select, references=references, seeds=seeds, steps=steps, prompts=prompts,
+                  images=images)
     if not (lr > 0 and lr < float('inf')): raise SubattrError(f'--lr must be a positive number; got {lr}.')
     from subattr.probe import finetune_probe, probe_references
     from subattr.report import finetune_summary, plot_finetune
-    rows = finetune_probe(model, out, select, tuple(mode or ('blocks', 'token+blocks')), probe_references(references, held_out=held_out),
-                          tuple(range(seeds)), steps, lr, prompts=prompts, images=images, width=width)
+    rows = finetune_probe(model, out, select, tuple(mode or ('blocks', 'token+blocks')),
+                          probe_references(references, held_out=held_out), tuple(range(seeds)), steps, lr,
+                          prompts=prompts, images=images, width=width)
     summ = finetune_summary(rows)
     _probe_out(out, 'finetune', rows, lambda r: plot_finetune(summ), summ)
 
+# %% ../nbs/90_cli.ipynb #73ef00bc
 @call_parse
 def probe_inject(model:str='toy', # base model
                  out:str='probe-out', # results folder
@@ -348,7 +386,8 @@ def probe_inject(model:str='toy', # base model
                  fraction:float=1., # share of the steps that inject
                  prompts:int=2, # conflicting prompts per reference
                  images:int=2, # images drawn per prompt
-                 width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
+                 # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
+                 width:float=1.0,
                 ):
     "Injection probe: copy the reference's ResNet outputs or self-attention Q/K or K/V into one layer at a time."
     _probe_checks(model, width, references=references, seeds=seeds, prompts=prompts, images=images)
@@ -357,7 +396,8 @@ def probe_inject(model:str='toy', # base model
     from subattr.report import plot_injection
     from subattr.models import load_unet
     from subattr.blocks import BlockMap
-    rows = injection_probe(model, out, None, probe_references(references, held_out=held_out), tuple(range(seeds)), fraction, prompts, images, width=width)
+    rows = injection_probe(model, out, None, probe_references(references, held_out=held_out), tuple(range(seeds)),
+                           fraction, prompts, images, width=width)
     _probe_out(out, 'inject', rows, lambda r: plot_injection(r, BlockMap(load_unet(model, width=width))))
 
 @call_parse
@@ -366,27 +406,33 @@ def probe_layers(model:str='toy', # base model
                  pairs:int=4, # prompt pairs (A, B) that differ in every attribute
                  seeds:int=1, # sampling seeds (0, 1, ...)
                  images:int=2, # images drawn per pair and layer set
-                 width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
+                 # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
+                 width:float=1.0,
                 ):
     "Per-layer prompt probe (P+): cross-attention layers in a set see prompt A, the rest prompt B."
     _probe_checks(model, width, pairs=pairs, seeds=seeds, images=images)
     from subattr.probe import layer_prompt_probe
     from subattr.report import plot_follow
-    _probe_out(out, 'layers', layer_prompt_probe(model, out, None, pairs, tuple(range(seeds)), images, width=width), lambda r: plot_follow(r, 'set'))
+    _probe_out(out, 'layers', layer_prompt_probe(model, out, None, pairs, tuple(range(seeds)), images, width=width),
+               lambda r: plot_follow(r, 'set'))
 
+# %% ../nbs/90_cli.ipynb #875b7383
 @call_parse
 def probe_timesteps(model:str='toy', # base model
                     out:str='probe-out', # results folder
                     pairs:int=4, # prompt pairs (A, B) that differ in every attribute
                     seeds:int=1, # sampling seeds (0, 1, ...)
                     images:int=2, # images drawn per pair and switch point
-                    width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
+                    # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
+                    width:float=1.0,
                    ):
     "Per-timestep prompt probe (ProSpect): prompt A until step fraction tau, then prompt B."
     _probe_checks(model, width, pairs=pairs, seeds=seeds, images=images)
     from subattr.probe import timestep_probe
     from subattr.report import plot_follow
-    _probe_out(out, 'timesteps', timestep_probe(model, out, pairs=pairs, seeds=tuple(range(seeds)), images=images, width=width), lambda r: plot_follow(r, 'tau'))
+    _probe_out(out, 'timesteps',
+               timestep_probe(model, out, pairs=pairs, seeds=tuple(range(seeds)), images=images, width=width),
+               lambda r: plot_follow(r, 'tau'))
 
 @call_parse
 def probe_linear(model:str='toy', # base model
@@ -394,7 +440,8 @@ def probe_linear(model:str='toy', # base model
                  n_train:int=600, # renders the probes are fitted on
                  n_test:int=300, # fresh renders they are scored on
                  seed:int=0, # seed of the renders and the noise
-                 width:float=1.0, # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
+                 # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
+                 width:float=1.0,
                 ):
     "Linear probes: how well each block's features tell shape, colour and texture, per timestep."
     _probe_checks(model, width, n_train=n_train, n_test=n_test)
@@ -404,7 +451,8 @@ def probe_linear(model:str='toy', # base model
 
 # %% ../nbs/90_cli.ipynb #36688b2a
 @call_parse
-def attention(model:Param('the model: tiny, toy, sd15-random, sdxl-random, a diffusers folder or a hub id', str, required=True)=None,
+def attention(model:Param('the model: tiny, toy, sd15-random, sdxl-random, a diffusers folder or a hub id', str,
+                          required=True)=None,
               prompt:Param('the prompt to draw', str, required=True)=None,
               out:Param('a new folder for the figures and the maps', str, required=True)=None,
               seed:int=0, # sampling seed
@@ -416,10 +464,12 @@ def attention(model:Param('the model: tiny, toy, sd15-random, sdxl-random, a dif
               concept:Param('a concept folder to apply while drawing (repeat for several)', str, action='append')=None,
               scale:Param('one scale per concept, in order (default 1)', float, action='append')=None,
              ):
-    "Sample a prompt while recording every cross-attention map; write heat maps, the maps (safetensors) and a JSON index."
+    ("Sample a prompt while recording every cross-attention map; "
+     "write heat maps, the maps (safetensors) and a JSON index.")
     from subattr.concept import load_concept, check_prompt_uses
     if not prompt or not prompt.strip(): raise SubattrError('The prompt is empty; give the text to draw.')
-    if by not in ('layer', 'attention', 'block', 'all'): raise SubattrError(f"--by must be 'layer', 'attention', 'block' or 'all', got '{by}'.")
+    if by not in ('layer', 'attention', 'block', 'all'):
+        raise SubattrError(f"--by must be 'layer', 'attention', 'block' or 'all', got '{by}'.")
     check_sampling(steps=steps, guidance=guidance, seed=seed); check_width(width); check_model(model)
     concepts = [load_concept(c) for c in concept or []]
     check_prompt_uses(prompt, concepts); check_new_folder(out)
@@ -434,25 +484,28 @@ def attention(model:Param('the model: tiny, toy, sd15-random, sdxl-random, a dif
 COMMANDS = {'demo': demo, 'blocks': blocks, 'train': train, 'generate': generate, 'export': export,
             'probe finetune': probe_finetune, 'probe inject': probe_inject, 'probe layers': probe_layers,
             'probe timesteps': probe_timesteps, 'probe linear': probe_linear,
-            'world render': world_render, 'world read': world_read, 'world eval': world_eval, 'world compare': world_compare,
-            'attention': attention}
+            'world render': world_render, 'world read': world_read, 'world eval': world_eval,
+            'world compare': world_compare, 'attention': attention}
 
 def _usage(group:str|None=None)->str:
     "The list of commands (or of one group's subcommands, e.g. `subattr probe --help`)."
     cmds = {k: f for k, f in COMMANDS.items() if group is None or k.startswith(group + ' ')}
-    lines = [f'usage: subattr {group + " SUBCOMMAND" if group else "COMMAND"} [options]', '', 'subcommands:' if group else 'commands:']
+    lines = [f'usage: subattr {group + " SUBCOMMAND" if group else "COMMAND"} [options]', '',
+             'subcommands:' if group else 'commands:']
     lines += [f'  {k:<16} {(f.__doc__ or "").splitlines()[0]}' for k, f in cmds.items()]
-    return '\n'.join(lines + ['', f"run 'subattr {group + ' SUBCOMMAND' if group else 'COMMAND'} --help' for its options; "
-                               "every command also takes --threads N"])
+    return '\n'.join(lines + ['', f"run 'subattr {group + ' SUBCOMMAND' if group else 'COMMAND'} --help' "
+                               "for its options; every command also takes --threads N"])
 
 def _dashed(parser):
-    "Options spelled with dashes (`--lora-rank`), as shell users expect; the underscore spelling stays as a hidden alias."
+    ("Options spelled with dashes (`--lora-rank`), as shell users expect; "
+     "the underscore spelling stays as a hidden alias.")
     for a in parser._actions:
         dashed = [o if not o.startswith('--') else '--' + o[2:].replace('_', '-') for o in a.option_strings]
         for o in dashed: parser._option_string_actions[o] = a
         a.option_strings = dashed
     return parser
 
+# %% ../nbs/90_cli.ipynb #a5f66332
 def default_threads()->int:
     "CPU threads for torch: the cores this process may use that are not already busy (1 on a loaded machine)."
     cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
@@ -471,12 +524,16 @@ def _os_error(e:OSError)->str:
     "One sentence for a failed read or write, saying what to do."
     import errno
     where = f" '{e.filename}'" if e.filename else ''
-    if e.errno == errno.ENOSPC: return f'the disk is full (writing{where}); free some space and run the command again (training: with --resume).'
+    if e.errno == errno.ENOSPC:
+        return (f'the disk is full (writing{where}); free some space and run the command again '
+                '(training: with --resume).')
     if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f'no permission to write{where} ({e.strerror}); choose a folder you can write to, e.g. with --out.'
-    if e.errno == errno.EDQUOT: return f'the disk quota is exceeded (writing{where}); free some space and run the command again.'
+    if e.errno == errno.EDQUOT:
+        return f'the disk quota is exceeded (writing{where}); free some space and run the command again.'
     return f"could not read or write{where}: {e.strerror or e}."
 
+# %% ../nbs/90_cli.ipynb #61cbbe53
 def main(argv:list|None=None)->int:
     "Entry point of the `subattr` console script."
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -489,7 +546,8 @@ def main(argv:list|None=None)->int:
             print(_usage(cmd), file=sys.stderr); return 2
         cmd, rest = f'{cmd} {rest[0]}', rest[1:]
     if cmd not in COMMANDS:
-        print(f"subattr: unknown command '{cmd}'; commands are {', '.join(sorted({c.split()[0] for c in COMMANDS}))}.", file=sys.stderr); return 2
+        print(f"subattr: unknown command '{cmd}'; commands are {', '.join(sorted({c.split()[0] for c in COMMANDS}))}.",
+              file=sys.stderr); return 2
     f = COMMANDS[cmd]
     parser = anno_parser(f, prog=f'subattr {cmd}')
     parser.add_argument('--threads', type=int, default=None,
@@ -510,5 +568,6 @@ def main(argv:list|None=None)->int:
     except Exception as e:    # anything unforeseen is still one line; SUBATTR_DEBUG=1 shows the traceback
         if os.environ.get('SUBATTR_DEBUG'): raise
         msg = str(e).strip().splitlines()[0] if str(e).strip() else ''
-        print(f'subattr {cmd}: error: {type(e).__name__}: {msg} (set SUBATTR_DEBUG=1 for the traceback)', file=sys.stderr); return 1
+        print(f'subattr {cmd}: error: {type(e).__name__}: {msg} (set SUBATTR_DEBUG=1 for the traceback)',
+              file=sys.stderr); return 1
     return 0

@@ -16,7 +16,8 @@ def encode(pipe, # an SD 1.x/2.x or SDXL pipeline
            res:int|None=None, # image side in pixels, for SDXL's size ids (default: the model's)
            device=None, # default: the UNet's
           )->dict:
-    "UNet conditioning for `prompts`: `encoder_hidden_states`, plus SDXL's `added_cond_kwargs` (pooled text and size ids)."
+    ("UNet conditioning for `prompts`: `encoder_hidden_states`, "
+     "plus SDXL's `added_cond_kwargs` (pooled text and size ids).")
     prompts = [prompts] if isinstance(prompts, str) else list(prompts)
     device = device or pipe.unet.device
     out = pipe.encode_prompt(prompt=prompts, device=device, num_images_per_prompt=1, do_classifier_free_guidance=False)
@@ -41,7 +42,8 @@ def cat(*conds)->dict:
     "Conditioning dicts stacked along the batch, in order."
     r = dict(encoder_hidden_states=torch.cat([c['encoder_hidden_states'] for c in conds]))
     if 'added_cond_kwargs' in conds[0]:
-        r['added_cond_kwargs'] = {k: torch.cat([c['added_cond_kwargs'][k] for c in conds]) for k in conds[0]['added_cond_kwargs']}
+        r['added_cond_kwargs'] = {k: torch.cat([c['added_cond_kwargs'][k] for c in conds])
+                                  for k in conds[0]['added_cond_kwargs']}
     return r
 
 # %% ../nbs/03a_conditioning.ipynb #7bb8cfc0

@@ -33,7 +33,8 @@ class PlaceholderToken:
         self.vectors, self.init, self.ids = [], [], []
         for tok, te in _text_parts(pipe):
             if any(t in tok.get_vocab() for t in self.names):
-                raise SubattrError(f"The token '{token}' is already a word of this model's tokenizer; choose a new one, e.g. '<{token.strip('<>')}1>'.")
+                raise SubattrError(f"The token '{token}' is already a word of this model's tokenizer; "
+                                   f"choose a new one, e.g. '<{token.strip('<>')}1>'.")
             init_ids = tok(init_word, add_special_tokens=False).input_ids
             if not init_ids: raise SubattrError(f"The initialisation word '{init_word}' is empty after tokenizing.")
             tok.add_tokens(self.names)
@@ -60,7 +61,8 @@ class PlaceholderToken:
         self._grad = []
         try:
             for i, (_, te) in enumerate(_text_parts(self.pipe)):
-                emb = te.get_input_embeddings(); w = emb.weight; self._grad.append((w, w.requires_grad)); w.requires_grad_(False)
+                emb = te.get_input_embeddings(); w = emb.weight
+                self._grad.append((w, w.requires_grad)); w.requires_grad_(False)
                 name = next(n for n, m in te.named_modules() if m is emb)
                 self._hooks.append(Hooks(te, [name], post=self._post(i), guided=False).__enter__())
         except BaseException: self.__exit__(); raise
@@ -92,13 +94,16 @@ def _optimizer_from_files(tensors:dict, meta:dict)->dict:
         i, k = key.split('.', 1); state.setdefault(int(i), {})[k] = v
     return dict(state=state, param_groups=meta['param_groups'])
 
+# %% ../nbs/06_train.ipynb #f4543c2b
 def complete_checkpoints(out)->list:
     "Complete checkpoints under `out/checkpoints`, oldest first."
     d = Path(out)/'checkpoints'
-    return sorted((p for p in d.glob('step-*') if (p/'COMPLETE').exists()), key=lambda p: int(p.name.split('-')[1])) if d.exists() else []
+    return (sorted((p for p in d.glob('step-*') if (p/'COMPLETE').exists()), key=lambda p: int(p.name.split('-')[1]))
+            if d.exists() else [])
 
 def _remove_checkpoint(p:Path):
-    "Delete a checkpoint so that no crash can leave it looking complete: rename it out of sight first, then delete."
+    ("Delete a checkpoint so that no crash can leave it looking complete: "
+     "rename it out of sight first, then delete.")
     gone = p.with_name(f'.del-{p.name}')
     if gone.exists(): shutil.rmtree(gone)
     os.replace(p, gone); shutil.rmtree(gone)
@@ -113,18 +118,22 @@ def save_checkpoint(out, step:int, trainable:dict, opt, sched, gen:torch.Generat
     ot, om = _optimizer_to_files(opt)
     save_file(ot, tmp/'optimizer.safetensors') if ot else None
     save_file({'generator': gen.get_state(), 'torch': torch.get_rng_state()}, tmp/'rng.safetensors')
-    (tmp/'state.json').write_text(json.dumps(dict(step=step, history=history, scheduler=sched.state_dict(), optimizer=om)))
+    (tmp/'state.json').write_text(json.dumps(dict(step=step, history=history, scheduler=sched.state_dict(),
+                                                  optimizer=om)))
     (tmp/'COMPLETE').write_text(f'{step}\n')
     for f in list(tmp.iterdir()) + [tmp]:   # on disk before the rename makes the checkpoint visible
         fd = os.open(f, os.O_RDONLY); os.fsync(fd); os.close(fd)
     if final.exists(): _remove_checkpoint(final)
     os.replace(tmp, final)
     for old in complete_checkpoints(out)[:-keep]: _remove_checkpoint(old)
-    for stale in [*d.glob('.tmp-step-*'), *d.glob('.del-step-*')]: shutil.rmtree(stale, ignore_errors=True)   # left by a killed run
+    # left by a killed run
+    for stale in [*d.glob('.tmp-step-*'), *d.glob('.del-step-*')]: shutil.rmtree(stale, ignore_errors=True)
     return final
 
+# %% ../nbs/06_train.ipynb #179032b7
 def load_checkpoint(ckpt)->dict:
-    "Read a checkpoint written by `save_checkpoint` (no pickle anywhere); a damaged one raises `SubattrError` naming the file."
+    ("Read a checkpoint written by `save_checkpoint` (no pickle anywhere); "
+     "a damaged one raises `SubattrError` naming the file.")
     ckpt, f = Path(ckpt), None
     try:
         f = ckpt/'state.json'; st = json.loads(f.read_text())
@@ -139,7 +148,8 @@ def load_checkpoint(ckpt)->dict:
         raise SubattrError(f"The checkpoint file '{f}' is damaged ({why}).") from None
 
 def newest_checkpoint(out, log=None)->tuple:
-    "(path, contents) of the newest complete checkpoint that reads back, or (None, None); each damaged one is skipped and named."
+    ("(path, contents) of the newest complete checkpoint that reads back, or (None, None); "
+     "each damaged one is skipped and named.")
     for ck in reversed(complete_checkpoints(out)):
         try: return ck, load_checkpoint(ck)
         except SubattrError as e:
@@ -148,20 +158,25 @@ def newest_checkpoint(out, log=None)->tuple:
 
 # %% ../nbs/06_train.ipynb #6853126a
 def _run_record(cfg:TrainConfig, model:str, fp:dict, image_sha:str)->dict:
-    return dict(config=asdict(cfg) | dict(val_prompts=list(cfg.val_prompts)), model=model, fingerprint=fp, image_sha256=image_sha)
+    return dict(config=asdict(cfg) | dict(val_prompts=list(cfg.val_prompts)), model=model, fingerprint=fp,
+                image_sha256=image_sha)
 
 def _check_out(out:Path, record:dict, resume:bool):
     "Refuse an output folder that holds something else; on resume, insist it holds this very run."
     old = check_run_folder(out, resume)
     if old is None: return
-    diff = [k for k in sorted(set(old.get('config', {})) | set(record['config'])) if old.get('config', {}).get(k) != record['config'].get(k)]
+    diff = [k for k in sorted(set(old.get('config', {})) | set(record['config']))
+            if old.get('config', {}).get(k) != record['config'].get(k)]
     diff += [k for k in ('model', 'fingerprint', 'image_sha256') if old.get(k) != record[k]]
     other = [k for k in diff if k not in EXTENDABLE]
-    if other: raise SubattrError(f"'{out}' holds a different run ({', '.join(other)} differ); resume needs the same settings.")
+    if other: raise SubattrError(f"'{out}' holds a different run ({', '.join(other)} differ); "
+                                 "resume needs the same settings.")
     was, now = old.get('config', {}).get('steps', 0), record['config']['steps']
-    if now < was: raise SubattrError(f"'{out}' holds a run of {was} steps; --resume can extend it to more steps, not fewer (got --steps {now}).")
+    if now < was: raise SubattrError(f"'{out}' holds a run of {was} steps; --resume can extend it to more steps, "
+                                     f"not fewer (got --steps {now}).")
 
-EXTENDABLE = ('steps', 'checkpoint_every') # what may change on --resume: more steps extend the run (the schedule is constant after warm-up)
+# what may change on --resume: more steps extend the run (the schedule is constant after warm-up)
+EXTENDABLE = ('steps', 'checkpoint_every')
 
 # %% ../nbs/06_train.ipynb #b2c9a93d
 class TrainingStopped(SubattrError):
@@ -179,6 +194,7 @@ def _catch_signals(sigs=(signal.SIGINT, signal.SIGTERM)):
     finally:
         for s, h in old.items(): signal.signal(s, h)
 
+# %% ../nbs/06_train.ipynb #9ceb6556
 def _timestep_weights(kind:str, T:int)->torch.Tensor:
     t = torch.arange(T, dtype=torch.float64)
     return {'uniform': torch.ones(T, dtype=torch.float64), 'high': t + 1, 'low': T - t}[kind]
@@ -189,8 +205,10 @@ def _views(ref:torch.Tensor, n_crops:int, scale:float, flip:bool, gen:torch.Gene
     for _ in range(n_crops):
         s = scale + (1 - scale) * torch.rand((), generator=gen).item()
         h, w = max(8, round(H * s)), max(8, round(W * s))
-        y, x = (torch.randint(0, H - h + 1, (), generator=gen).item(), torch.randint(0, W - w + 1, (), generator=gen).item())
-        views.append(F.interpolate(ref[..., y:y+h, x:x+w], size=(H, W), mode='bilinear', align_corners=False, antialias=True))
+        y, x = (torch.randint(0, H - h + 1, (), generator=gen).item(),
+                torch.randint(0, W - w + 1, (), generator=gen).item())
+        views.append(F.interpolate(ref[..., y:y+h, x:x+w], size=(H, W), mode='bilinear', align_corners=False,
+                                   antialias=True))
     v = torch.cat(views)
     return torch.cat([v, v.flip(-1)]) if flip else v
 
@@ -211,10 +229,13 @@ def _encode(pipe, prompts:list, device, res:int)->dict: return conditioning.enco
 _take = conditioning.take
 
 def _lora_targets(bm:BlockMap, sel, targets:str)->list:
-    "Modules that get LoRA adapters: every Linear and Conv2d of the selection ('auto'), or those whose names end as `targets` lists."
+    ("Modules that get LoRA adapters: every Linear and Conv2d of the selection ('auto'), "
+     "or those whose names end as `targets` lists.")
     if targets.strip() == 'auto':
-        names = [n for n, m in bm.unet.named_modules() if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d)) and n in sel]
-        if not names: raise SubattrError(f"The selection '{sel.spec}' holds no linear or convolution layer for LoRA; choose other blocks.")
+        names = [n for n, m in bm.unet.named_modules()
+                 if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d)) and n in sel]
+        if not names: raise SubattrError(f"The selection '{sel.spec}' holds no linear or convolution layer for LoRA; "
+                                         "choose other blocks.")
         return names
     ends = [t.strip() for t in targets.split(',') if t.strip()]
     names = [n for n in bm.module_names if any(n == e or n.endswith('.' + e) for e in ends) and n in sel]
@@ -233,7 +254,8 @@ def _class_images(pipe, cfg:TrainConfig, out:Path, res:int)->torch.Tensor:
         with torch.no_grad():
             img = pipe(cfg.class_prompt, generator=g, num_inference_steps=25, height=res, width=res).images[0]
         atomic_write(f, lambda t: img.save(t, format='PNG'))
-    return torch.cat([load_image(d/f"{i:04d}.png", size=res).tensor.reshape(1, 3, res, res) for i in range(cfg.n_class)])
+    return torch.cat([load_image(d/f"{i:04d}.png", size=res).tensor.reshape(1, 3, res, res)
+                      for i in range(cfg.n_class)])
 
 def _plot_loss(history:list, path:Path, title:str=''):
     from matplotlib.figure import Figure
@@ -261,12 +283,17 @@ class _Guard:
         for n, p in params.items(): self.saved.setdefault(n, (p, p.detach().to('cpu', copy=True)))
         return {n: c for n, (_, c) in self.saved.items() if n in params}
 
+# %% ../nbs/06_train.ipynb #7519350b
 @contextmanager
 def restored(pipe):
-    "Inside the block training may change `pipe`; on exit, also on error, it is put back: tokens and embedding rows, adapters, protected weights, requires_grad, train/eval modes, gradient checkpointing, device."
-    mods = [m for k in ('unet', 'vae', 'text_encoder', 'text_encoder_2') if isinstance(m := getattr(pipe, k, None), nn.Module)]
+    ("Inside the block training may change `pipe`; on exit, also on error, it is put back: "
+     "tokens and embedding rows, adapters, protected weights, requires_grad, train/eval modes, "
+     "gradient checkpointing, device.")
+    mods = [m for k in ('unet', 'vae', 'text_encoder', 'text_encoder_2')
+            if isinstance(m := getattr(pipe, k, None), nn.Module)]
     toks = {k: copy.deepcopy(t) for k, _ in _TEXT_PAIRS if (t := getattr(pipe, k, None)) is not None}
-    rows = {k: te.get_input_embeddings().num_embeddings for _, k in _TEXT_PAIRS if (te := getattr(pipe, k, None)) is not None}
+    rows = {k: te.get_input_embeddings().num_embeddings for _, k in _TEXT_PAIRS
+            if (te := getattr(pipe, k, None)) is not None}
     flags = [(p, p.requires_grad) for m in mods for p in m.parameters()]
     modes = [(s, s.training) for m in mods for s in m.modules()]
     ckpt, device, had_peft = pipe.unet.is_gradient_checkpointing, pipe.device, hasattr(pipe.unet, 'peft_config')
@@ -276,7 +303,8 @@ def restored(pipe):
         if hasattr(pipe.unet, 'peft_config') and not had_peft: pipe.unet.unload_lora()   # back to the plain layers
         with torch.no_grad():
             for n, (p, c) in guard.saved.items(): p.copy_(c.to(p.device))
-        for k, t in toks.items(): setattr(pipe, k, t)   # a tokenizer cannot forget added tokens: the copy from before comes back
+        # a tokenizer cannot forget added tokens: the copy from before comes back
+        for k, t in toks.items(): setattr(pipe, k, t)
         for k, n in rows.items():
             te = getattr(pipe, k)
             if te.get_input_embeddings().num_embeddings != n: te.resize_token_embeddings(n, mean_resizing=False)
@@ -315,13 +343,18 @@ def train(model, # a loaded pipeline (restored on exit), or 'tiny', 'toy', a loc
     if cfg.trains_token:   # refuse a token the tokenizer already has before anything is written
         for tok, _ in _text_parts(pipe):
             if any(t in tok.get_vocab() for t in token_names(cfg.token, cfg.n_vectors)):
-                raise SubattrError(f"The token '{cfg.token}' is already a word of this model's tokenizer; choose a new one, e.g. '<{cfg.token.strip('<>')}1>'.")
+                raise SubattrError(f"The token '{cfg.token}' is already a word of this model's tokenizer; "
+                                   f"choose a new one, e.g. '<{cfg.token.strip('<>')}1>'.")
     if cfg.trains_blocks and cfg.lora_rank and getattr(pipe.unet, 'peft_config', None):
-        raise SubattrError('This pipeline already has LoRA adapters loaded; train a LoRA on one without them (`pipe.unload_lora_weights()`).')
-    if cfg.trains_blocks and cfg.lora_rank: _check_rank(pipe.unet, _lora_targets(bm, sel, cfg.lora_targets), cfg.lora_rank)
-    low = {p.dtype for n, p in pipe.unet.named_parameters() if cfg.trains_blocks and n in sel.params} | ({_text_parts(pipe)[0][1].dtype} if cfg.trains_token else set())
+        raise SubattrError('This pipeline already has LoRA adapters loaded; '
+                           'train a LoRA on one without them (`pipe.unload_lora_weights()`).')
+    if cfg.trains_blocks and cfg.lora_rank:
+        _check_rank(pipe.unet, _lora_targets(bm, sel, cfg.lora_targets), cfg.lora_rank)
+    low = ({p.dtype for n, p in pipe.unet.named_parameters() if cfg.trains_blocks and n in sel.params}
+           | ({_text_parts(pipe)[0][1].dtype} if cfg.trains_token else set()))
     if low - {torch.float32}:
-        raise SubattrError(f'The weights to train are {sorted(str(d) for d in low - {torch.float32})[0]}; load the pipeline in float32 to train '
+        raise SubattrError(f'The weights to train are {sorted(str(d) for d in low - {torch.float32})[0]}; '
+                           'load the pipeline in float32 to train '
                            '(half precision for speed comes from --mixed-precision).')
     _check_prompt_fits(pipe, cfg)
     image_sha = hashlib.sha256(ref.tensor.numpy().tobytes()).hexdigest()[:16]
@@ -330,19 +363,24 @@ def train(model, # a loaded pipeline (restored on exit), or 'tiny', 'toy', a loc
     existed, empty = out.exists(), not out.exists() or not any(out.iterdir())
     try:
         with restored(pipe) as guard:
-            return _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard, owned=not loaded)
+            return _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard,
+                          owned=not loaded)
     except BaseException:
-        if empty and not complete_checkpoints(out): _undo_new_run(out, existed)   # a run that never checkpointed leaves nothing
+        # a run that never checkpointed leaves nothing
+        if empty and not complete_checkpoints(out): _undo_new_run(out, existed)
         raise
 
+# %% ../nbs/06_train.ipynb #112ba6d6
 def _undo_new_run(out:Path, existed:bool):
-    "Remove what a failed new run wrote: the folder if the run made it, else only its contents (the folder was the user's, and empty)."
+    ("Remove what a failed new run wrote: the folder if the run made it, "
+     "else only its contents (the folder was the user's, and empty).")
     try:
         if not existed: shutil.rmtree(out)
         elif out.is_dir():
             for p in out.iterdir(): shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
     except OSError: pass   # cleanup must never hide the error that stopped the run
 
+# %% ../nbs/06_train.ipynb #0ca773f4
 def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard, owned=False):
     "The loop of `train`, after every input has been checked."
     from diffusers import DDPMScheduler
@@ -351,7 +389,8 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     say = lambda m: print(f'subattr train: {m}', file=sys.stderr, flush=True)
     last_ckpt, ck = newest_checkpoint(out, log=say) if resume else (None, None)
     if resume and complete_checkpoints(out) and ck is None:
-        raise SubattrError(f"Every checkpoint in '{out/'checkpoints'}' is damaged; nothing can be resumed: start a new run in another folder.")
+        raise SubattrError(f"Every checkpoint in '{out/'checkpoints'}' is damaged; nothing can be resumed: "
+                           "start a new run in another folder.")
     if (out/'subattr.json').exists() and ck is not None and ck['step'] >= cfg.steps:
         return out   # already complete
     out.mkdir(parents=True, exist_ok=True)
@@ -368,8 +407,10 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     scaler = torch.amp.GradScaler(dev.type, enabled=cfg.mixed_precision == 'fp16')
     unet, vae = pipe.unet, pipe.vae
     for m in [unet, vae] + [te for _, te in _text_parts(pipe)]: m.requires_grad_(False); m.eval()
-    gen = torch.Generator().manual_seed(cfg.seed)   # every random draw of the loop comes from here (CPU: same on any device)
-    class_imgs = _class_images(pipe, cfg, out, res) if cfg.class_prompt else None   # drawn by the untouched base model
+    # every random draw of the loop comes from here (CPU: same on any device)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    # drawn by the untouched base model
+    class_imgs = _class_images(pipe, cfg, out, res) if cfg.class_prompt else None
 
     # what trains
     token = PlaceholderToken(pipe, cfg.token, cfg.init_word, cfg.n_vectors) if cfg.trains_token else None
@@ -380,7 +421,8 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
             lora_names = _lora_targets(bm, sel, cfg.lora_targets)
             with torch.random.fork_rng():   # peft draws the initial LoRA weights from the global generator: seed it
                 torch.manual_seed(cfg.seed)
-                unet.add_adapter(LoraConfig(r=cfg.lora_rank, lora_alpha=cfg.lora_alpha, target_modules=lora_names, init_lora_weights='gaussian'))
+                unet.add_adapter(LoraConfig(r=cfg.lora_rank, lora_alpha=cfg.lora_alpha, target_modules=lora_names,
+                                            init_lora_weights='gaussian'))
             block_params = {n: p for n, p in unet.named_parameters() if 'lora_' in n}
         else:
             block_params = {n: p for n, p in unet.named_parameters() if n in sel.params}
@@ -390,7 +432,8 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     groups = []
     if token: groups.append(dict(params=token.parameters(), lr=cfg.lr_token))
     if block_params: groups.append(dict(params=list(block_params.values()), lr=cfg.lr_blocks))
-    opt = torch.optim.AdamW(groups, weight_decay=0., fused=True if dev.type == 'cuda' else None)   # fused kernels on GPU
+    # fused kernels on GPU
+    opt = torch.optim.AdamW(groups, weight_decay=0., fused=True if dev.type == 'cuda' else None)
     sched = get_scheduler('constant_with_warmup', opt, num_warmup_steps=cfg.warmup)
     # The UNet is not wrapped (no DDP): one concept trains in one process, and probe sweeps run one concept per process.
 
@@ -421,7 +464,8 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     if ck is not None:
         want = {k: v.shape for k, v in trainable_state().items()}
         if {k: v.shape for k, v in ck['trainable'].items()} != want:
-            raise SubattrError(f"The checkpoint '{last_ckpt}' holds other tensors than this run trains; it belongs to another run.")
+            raise SubattrError(f"The checkpoint '{last_ckpt}' holds other tensors than this run trains; "
+                               "it belongs to another run.")
         if token: token.load_state(ck['trainable'])
         with torch.no_grad():
             for n, p in block_params.items(): p.copy_(ck['trainable'][f'unet.{n}'])
@@ -430,7 +474,8 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
         start, history = ck['step'], ck['history']
 
     def loss_of(parts):
-        "One UNet pass over every part (the reference's views, and the class images for prior preservation): Σ weight·MSE."
+        ("One UNet pass over every part (the reference's views, and the class images for prior preservation): "
+         "Σ weight·MSE.")
         zs, ns, ts, cs = [], [], [], []
         for idx, cond, m, s_, _ in parts:
             z = _latents(vae, m, s_, idx, gen); zs.append(z)
@@ -438,7 +483,9 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
             ts.append(torch.multinomial(tw, len(idx), replacement=True, generator=gen).to(z.device)); cs.append(cond)
         z, noise, t = torch.cat(zs), torch.cat(ns), torch.cat(ts)
         cond = {'encoder_hidden_states': torch.cat([c['encoder_hidden_states'] for c in cs])}
-        if 'added_cond_kwargs' in cs[0]: cond['added_cond_kwargs'] = {k: torch.cat([c['added_cond_kwargs'][k] for c in cs]) for k in cs[0]['added_cond_kwargs']}
+        if 'added_cond_kwargs' in cs[0]:
+            cond['added_cond_kwargs'] = {k: torch.cat([c['added_cond_kwargs'][k] for c in cs])
+                                         for k in cs[0]['added_cond_kwargs']}
         target = noise if pred_type == 'epsilon' else noise_sched.get_velocity(z, noise, t)
         pred = unet(noise_sched.add_noise(z, noise, t), t, **cond).sample
         err = (pred.float() - target.float()).pow(2).flatten(1).mean(1)
@@ -446,11 +493,13 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
         return sum(w * e.mean() for (*_, w), e in zip(parts, err.split(sizes)))
 
     bar = tqdm(total=cfg.steps, initial=start, disable=not progress, desc='train', file=sys.stderr, dynamic_ncols=True)
-    if progress: print(f'subattr train: {cfg.mode} on {cfg.select if cfg.trains_blocks else "no blocks"}, steps {start}..{cfg.steps}', file=sys.stderr, flush=True)
+    if progress: print(f'subattr train: {cfg.mode} on {cfg.select if cfg.trains_blocks else "no blocks"}, '
+                       f'steps {start}..{cfg.steps}', file=sys.stderr, flush=True)
     unet.train()
     with ExitStack() as stack:
         caught = stack.enter_context(_catch_signals())
-        if block_params and not lora_names: stack.enter_context(train_only(pipe, sel))   # only the selection takes gradients
+        # only the selection takes gradients
+        if block_params and not lora_names: stack.enter_context(train_only(pipe, sel))
         if token: stack.enter_context(token)
         for step in range(start, cfg.steps):
             total = 0.
@@ -461,16 +510,19 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
                 parts = [(idx, cond, mean, std, 1.)]
                 if cfg.class_prompt:   # prior preservation: class images in the same pass
                     cidx = torch.randint(0, len(cmean), (cfg.batch_size,), generator=gen)
-                    parts.append((cidx, _take(ccond, torch.zeros(cfg.batch_size, dtype=torch.long)), cmean, cstd, cfg.prior_weight))
+                    parts.append((cidx, _take(ccond, torch.zeros(cfg.batch_size, dtype=torch.long)), cmean, cstd,
+                                  cfg.prior_weight))
                 with autocast(): loss = loss_of(parts)
                 if not torch.isfinite(loss):
-                    where = f'; the last good checkpoint is {last_ckpt}' if last_ckpt else '; no checkpoint had been written yet'
+                    where = (f'; the last good checkpoint is {last_ckpt}' if last_ckpt
+                             else '; no checkpoint had been written yet')
                     raise TrainingStopped(f'the loss became {loss.item()} at step {step + 1}: training stopped{where}. '
                                           'Lower the learning rate or use full precision.', step, last_ckpt)
                 scaler.scale(loss / cfg.grad_accum).backward()
                 total += loss.item() / cfg.grad_accum
             if cfg.max_grad_norm:
-                scaler.unscale_(opt); torch.nn.utils.clip_grad_norm_([p for g in groups for p in g['params']], cfg.max_grad_norm)
+                scaler.unscale_(opt)
+                torch.nn.utils.clip_grad_norm_([p for g in groups for p in g['params']], cfg.max_grad_norm)
             scaler.step(opt); scaler.update(); opt.zero_grad(set_to_none=True)
             sched.step()
             history.append([step + 1, round(total, 6)])
@@ -481,37 +533,47 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
             if done % cfg.checkpoint_every == 0 or done == cfg.steps or caught:
                 state = trainable_state()
                 if not all(torch.isfinite(v).all() for v in state.values()):
-                    where = f'; the last good checkpoint is {last_ckpt}' if last_ckpt else '; no checkpoint had been written yet'
-                    raise TrainingStopped(f'the trained weights became non-finite by step {done}: training stopped{where}. '
+                    where = (f'; the last good checkpoint is {last_ckpt}' if last_ckpt
+                             else '; no checkpoint had been written yet')
+                    raise TrainingStopped(f'the trained weights became non-finite by step {done}: '
+                                          f'training stopped{where}. '
                                           'Lower the learning rate or use full precision.', done, last_ckpt)
                 last_ckpt = save_checkpoint(out, done, state, opt, sched, gen, history, cfg.keep)
             if caught:
                 bar.close()
                 name = 'SIGINT' if caught[0] == signal.SIGINT else 'SIGTERM'
-                raise TrainingStopped(f'{name} received: stopped after step {done} of {cfg.steps}; checkpoint saved in {last_ckpt}; '
+                raise TrainingStopped(f'{name} received: stopped after step {done} of {cfg.steps}; '
+                                      f'checkpoint saved in {last_ckpt}; '
                                       'run again with --resume to continue.', done, last_ckpt, 128 + caught[0])
     bar.close()
     _write_concept(pipe, cfg, out, record, token, block_params, base, lora_names, history, time.time() - t0, bm, sel)
     return out
 
+# %% ../nbs/06_train.ipynb #058f98fa
 def _check_rank(unet, names:list, rank:int):
-    "Refuse a LoRA rank at or above the width of a projection it adapts: such a 'low-rank' update is a full one, at more cost."
-    width = lambda m: min(m.in_features, m.out_features) if hasattr(m, 'in_features') else min(m.in_channels, m.out_channels) if hasattr(m, 'in_channels') else None
+    ("Refuse a LoRA rank at or above the width of a projection it adapts: "
+     "such a 'low-rank' update is a full one, at more cost.")
+    width = lambda m: (min(m.in_features, m.out_features) if hasattr(m, 'in_features')
+                       else min(m.in_channels, m.out_channels) if hasattr(m, 'in_channels') else None)
     narrow = min(((w, n) for n in names if (w := width(unet.get_submodule(n))) is not None), default=None)
     if narrow is not None and rank >= narrow[0]:
-        raise SubattrError(f"lora-rank {rank} is not below the width of '{narrow[1]}' ({narrow[0]}); use a rank under {narrow[0]}, "
+        raise SubattrError(f"lora-rank {rank} is not below the width of '{narrow[1]}' ({narrow[0]}); "
+                           f"use a rank under {narrow[0]}, "
                            "or train full weights (--lora-rank 0).")
 
 def _check_prompt_fits(pipe, cfg:TrainConfig):
     "Refuse a training prompt so long that the text encoder would cut off the token."
     for tok, _ in _text_parts(pipe):
-        ids = tok(cfg.prompt.replace('{}', ' '.join(['a'] * (cfg.n_vectors if cfg.trains_token else 1))), truncation=False, verbose=False).input_ids
+        ids = tok(cfg.prompt.replace('{}', ' '.join(['a'] * (cfg.n_vectors if cfg.trains_token else 1))),
+                  truncation=False, verbose=False).input_ids
         if len(ids) > tok.model_max_length:
-            raise SubattrError(f"The training prompt is {len(ids)} tokens long with its token, over the text encoder's {tok.model_max_length}; shorten it.")
+            raise SubattrError(f"The training prompt is {len(ids)} tokens long with its token, "
+                               f"over the text encoder's {tok.model_max_length}; shorten it.")
 
 def _check_init_word(pipe, word:str):
     for tok, _ in _text_parts(pipe):
-        if not tok(word, add_special_tokens=False).input_ids: raise SubattrError(f"The initialisation word '{word}' tokenizes to nothing.")
+        if not tok(word, add_special_tokens=False).input_ids:
+            raise SubattrError(f"The initialisation word '{word}' tokenizes to nothing.")
 
 @torch.no_grad()
 def _validate(pipe, cfg:TrainConfig, out:Path, step:int, res:int):
@@ -519,7 +581,8 @@ def _validate(pipe, cfg:TrainConfig, out:Path, step:int, res:int):
     d = out/'validation'; d.mkdir(exist_ok=True)
     prompts = [p.replace('{}', cfg.word) for p in (cfg.val_prompts or (cfg.prompt,))]
     pipe.unet.eval()
-    imgs = [pipe(p, generator=torch.Generator().manual_seed(cfg.seed), num_inference_steps=20, height=res, width=res).images[0] for p in prompts]
+    imgs = [pipe(p, generator=torch.Generator().manual_seed(cfg.seed), num_inference_steps=20, height=res,
+                 width=res).images[0] for p in prompts]
     pipe.unet.train()
     atomic_write(d/f'step-{step:07d}.png', lambda t: image_row(imgs).save(t, format='PNG'))
 
@@ -531,7 +594,8 @@ def tuned(pipe, # a loaded pipeline: trained in place, drawn with inside the blo
           out=None, # the run folder to keep (default: a temporary one, removed on exit)
           scale:float=1., # the concept's scale inside the block
           **overrides):
-    "Train on `pipe`, then apply what it learned: inside the block `pipe` draws with the concept; on exit it is as it was."
+    ("Train on `pipe`, then apply what it learned: "
+     "inside the block `pipe` draws with the concept; on exit it is as it was.")
     from subattr.generate import concepts_applied
     with tempfile.TemporaryDirectory() as tmp:
         run = train(pipe, image, out or Path(tmp)/'run', cfg, **overrides)
@@ -544,7 +608,8 @@ def _write_concept(pipe, cfg, out:Path, record, token, block_params, base, lora_
     if token:
         parts = _text_parts(pipe); vs = [v.detach().float().cpu() for v in token.vectors]
         emb = {cfg.token: vs[0]} if len(parts) == 1 else {'clip_l': vs[0], 'clip_g': vs[1]}
-        init = {cfg.token: token.init[0]} if len(parts) == 1 else {'clip_l': token.init[0], 'clip_g': token.init[1]}
+        init = ({cfg.token: token.init[0]} if len(parts) == 1
+                else {'clip_l': token.init[0], 'clip_g': token.init[1]})
         save_file(emb, out/CONCEPT_FILES['token']); save_file(init, out/CONCEPT_FILES['token_init'])
         files.update(token=CONCEPT_FILES['token'], token_init=CONCEPT_FILES['token_init'])
     if lora_names:
@@ -555,18 +620,24 @@ def _write_concept(pipe, cfg, out:Path, record, token, block_params, base, lora_
         meta = pipe.unet.peft_config['default'].to_dict()
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            type(pipe).save_lora_weights(out, unet_lora_layers={k: v.detach().float().cpu().contiguous() for k, v in sd.items()},
+            type(pipe).save_lora_weights(out,
+                                         unet_lora_layers={k: v.detach().float().cpu().contiguous()
+                                                           for k, v in sd.items()},
                                          unet_lora_adapter_metadata=meta, safe_serialization=True)
         files['lora'] = CONCEPT_FILES['lora']
     elif block_params:
         deltas = {n: (p.detach().float().cpu() - base[n].float()) for n, p in block_params.items()}
-        deltas = {n: d.contiguous() for n, d in deltas.items() if d.abs().max() > 0}   # only what changed
+        # only what changed
+        deltas = {n: d.contiguous() for n, d in deltas.items() if d.abs().max() > 0}
         save_file(deltas, out/CONCEPT_FILES['deltas']); files['deltas'] = CONCEPT_FILES['deltas']
-    _plot_loss(history, out/'loss.png', f'{cfg.attribute} · {cfg.mode} · {cfg.select if cfg.trains_blocks else "token"}')
+    _plot_loss(history, out/'loss.png',
+               f'{cfg.attribute} · {cfg.mode} · {cfg.select if cfg.trains_blocks else "token"}')
     meta = dict(format='subattr-concept/1', base_model=record['model'], fingerprint=record['fingerprint'],
                 attribute=cfg.attribute, mode=cfg.mode, token=cfg.word, n_vectors=cfg.n_vectors if token else 0,
                 selection=cfg.select if cfg.trains_blocks else None,
-                modules=sel.modules if sel is not None else [], lora=dict(rank=cfg.lora_rank, alpha=cfg.lora_alpha, targets=lora_names) if lora_names else None,
+                modules=sel.modules if sel is not None else [],
+                lora=dict(rank=cfg.lora_rank, alpha=cfg.lora_alpha, targets=lora_names) if lora_names else None,
                 files=files, steps=cfg.steps, seed=cfg.seed, prompt=cfg.prompt, image_sha256=record['image_sha256'],
                 loss=history, seconds=round(seconds, 2), config=record['config'])
-    atomic_text(out/'subattr.json', json.dumps(meta, indent=1))   # written last: its presence marks a complete concept
+    # written last: its presence marks a complete concept
+    atomic_text(out/'subattr.json', json.dumps(meta, indent=1))
