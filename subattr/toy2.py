@@ -9,9 +9,13 @@ from dataclasses import asdict
 from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
-from .core import atomic_text, atomic_write
+from .core import SubattrError, atomic_text, atomic_write
 from .models import VOCAB_WORDS, load_clip_tokenizer, n_params, tiny_configs, write_clip_tokenizer
 from .openworld import NUMBER_WORDS, POLYGON_NAMES, Color, Scene, Shape, Texture, describe, render_scenes
+from .openworld import (_pair_held_out, color_words, is_novel, render as render2, sample_scene, shape_words,
+                               texture_words)
+from .similarity import ATTRS2, NamedReader, compare
+from .readout import rate_ci
 from .toy import _clip_norm, _curve, _text_encoder_from, assemble_toy, save_toy
 from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel
 from diffusers.optimization import get_scheduler
@@ -19,7 +23,8 @@ from diffusers.training_utils import EMAModel
 from transformers import CLIPConfig, CLIPModel
 
 # %% auto #0
-__all__ = ['TOY2_TEXT_DIM', 'WORLD_WORDS', 'toy2_words', 'toy2_configs', 'train_toy2']
+__all__ = ['TOY2_TEXT_DIM', 'WORLD_WORDS', 'GATES', 'ALL_BLOCKS', 'toy2_words', 'toy2_configs', 'train_toy2', 'gate_scenes',
+           'caption_gates', 'transfer_prompts', 'tuned_gate']
 
 # %% ../nbs/05a_toy2.ipynb #54fabb7b
 TOY2_TEXT_DIM = 96
@@ -190,3 +195,80 @@ def train_toy2(work, # checkpoints, the rendered pool and the log; reuse it to r
         loss_every=dict(clip=50, vae=50, unet=100)), indent=1))
     log(f'saved to {out} ({time.time() - t0:.0f} s this call)')
     return pipe.to(torch.float32)
+
+# %% ../nbs/05a_toy2.ipynb #d8bf9914
+GATES = dict(seen=dict(shape=.95, color=.95, texture=.85), held_out_pair=dict(shape=.90, color=.95, texture=.80),
+             drawability=.90, transfer=.60)
+
+def _draw(pipe, prompts:list, seed:int=0, steps:int=25, guidance:float=4., batch:int=16)->np.ndarray:
+    "N×H×W×3 uint8 samples of `prompts`, in seeded batches (the same seed, the same pixels on the CPU)."
+    out = []
+    for i in range(0, len(prompts), batch):
+        g = torch.Generator().manual_seed(seed + i)
+        r = pipe(prompts[i:i + batch], num_inference_steps=steps, guidance_scale=guidance, generator=g,
+                 output_type='np').images
+        out.append((np.clip(r, 0, 1) * 255).round().astype(np.uint8))
+    return np.concatenate(out)
+
+def gate_scenes(split:str, # 'seen', or 'held_out_pair': seen values whose words form a pair training never showed
+                n:int, seed:int=0)->list:
+    "Scenes whose captions use only seen values, for the caption gates."
+    if split not in ('seen', 'held_out_pair'):
+        raise SubattrError(f"split must be 'seen' or 'held_out_pair', not '{split}'.")
+    rng, out = random.Random(seed), []
+    while len(out) < n:
+        s = sample_scene(rng, split='seen' if split == 'seen' else 'all')
+        novel = any(is_novel(a, getattr(s, a)) for a in ('shape', 'color', 'texture'))
+        if split == 'seen' or (_pair_held_out(s.shape, s.color, s.texture) and not novel): out.append(s)
+    return out
+
+def _named(s)->dict:
+    "The words `NamedReader` should read for scene `s`."
+    return dict(shape=shape_words(s.shape)['name'], color=color_words(s.color)['name'], texture=s.texture.kind)
+
+# %% ../nbs/05a_toy2.ipynb #ab2acb83
+def caption_gates(pipe, # toy v2 (any pipeline that draws Open ShapesWorld)
+                  n:int=200, # captions per split
+                  seed:int=0, steps:int=25, guidance:float=4., reader=None)->dict:
+    "Gates 1 and 2: per split and attribute, how often `NamedReader` reads what the caption asked for."
+    reader, res = reader or NamedReader(), {}
+    for split in ('seen', 'held_out_pair'):
+        scenes = gate_scenes(split, n, seed)
+        caps = [describe(s, random.Random(seed + i)) for i, s in enumerate(scenes)]
+        reads = reader.read(_draw(pipe, caps, seed, steps, guidance))
+        res[split] = {a: rate_ci([r[a] == _named(s)[a] for r, s in zip(reads, scenes)])
+                      for a in ('shape', 'color', 'texture')}
+    return res
+
+# %% ../nbs/05a_toy2.ipynb #65dad1bd
+ALL_BLOCKS = 'down_block,mid_block,up_block'
+
+def transfer_prompts(attr:str, token:str, n:int, seed:int=0)->list:
+    "Prompts that put a learned `attr` on something else: seen appearances for a shape, seen shapes for an appearance."
+    rng, out = random.Random(seed), []
+    for _ in range(n):
+        s = sample_scene(rng)
+        if attr != 'shape': out.append(f"a {token} {shape_words(s.shape)['name']}"); continue
+        tex = '' if s.texture.kind == 'plain' else f" with {texture_words(s.texture)['noun']}"
+        out.append(f"a {color_words(s.color)['name']} {token}{tex}")
+    return out
+
+def tuned_gate(pipe, # toy v2; trained in place and restored after each reference
+               attr:str, # the held-out attribute: 'shape', 'color' or 'texture'
+               transfer:bool=False, # False: gate 3 ('a <x>'); True: gate 4 (`transfer_prompts`)
+               refs:int=12, prompts:int=2, samples:int=4, # novel references; prompts per reference; samples per prompt
+               seed:int=0, sample_steps:int=25, guidance:float=4., # sampling
+               **recipe)->dict: # training settings (`TrainConfig` fields), e.g. steps=400, mode='token'
+    "Gates 3 and 4: tune on one render of a held-out value, then how often samples keep that attribute (oracle v2)."
+    from subattr.train import tuned
+    kw = dict(attribute='shape' if attr == 'shape' else 'appearance', mode='token+blocks', select=ALL_BLOCKS,
+              token='<x>', steps=200, lr_blocks=5e-4, progress=False) | recipe
+    rows = []
+    for i in range(refs):
+        ref = render2(sample_scene(random.Random(seed * 1000 + i), novel=attr))
+        ps = transfer_prompts(attr, kw['token'], prompts, seed + i) if transfer else [f"a {kw['token']}"]
+        with tuned(pipe, ref, **kw):
+            imgs = _draw(pipe, [p for p in ps for _ in range(samples)], seed + i, sample_steps, guidance)
+        rows += [dict(ref=i, prompt=ps[j // samples], same=c[attr]['same'],
+                      **{f'{a}_same': c[a]['same'] for a in ATTRS2}) for j, c in enumerate(compare(ref[None], imgs))]
+    return dict(rate=rate_ci([r['same'] for r in rows], groups=[r['ref'] for r in rows]), rows=rows, recipe=kw)
