@@ -12,9 +12,10 @@ from .core import SubattrError, data_path
 from .checks import unet_layout, unet_arch   # no torch at import: selections are checked before it loads
 
 # %% auto #0
-__all__ = ['KINDS', 'PROJECTIONS', 'PRESETS', 'BLOCKMAPS_FILE', 'Block', 'Preset', 'Selection', 'BlockMap', 'select',
-           'presets_table', 'structure_key', 'write_block_maps', 'known_map', 'check_selection', 'train_only',
-           'trainable_params', 'block_records', 'block_table', 'plot_unet', 'plot_presets']
+__all__ = ['KINDS', 'PROJECTIONS', 'PRESETS', 'PRESET_FORMAT', 'BLOCKMAPS_FILE', 'Block', 'Preset', 'Selection', 'BlockMap',
+           'select', 'presets_table', 'read_preset_file', 'describe_preset', 'structure_key', 'write_block_maps',
+           'known_map', 'check_selection', 'train_only', 'trainable_params', 'block_records', 'block_table',
+           'plot_unet', 'plot_presets']
 
 # %% ../nbs/02_blocks.ipynb #86d5678e
 @dataclass
@@ -234,6 +235,7 @@ def _atom(bm:BlockMap, a:str)->frozenset:
     mods = lambda names: frozenset().union(*[bm.params_of(n) for n in names])
     pre, sep, v = a.partition(':')
     pre, v = (pre.strip(), v.strip()) if sep else ('', a.strip())
+    if re.search(r'\.json#[\w-]+$', a.strip()): return _preset_file_params(bm, a)
     if pre not in ('', 'preset', 'kind', 'pplus', 'res', 'level', 'ldm'):
         raise SubattrError(f"Unknown prefix '{pre}:' in '{a}'; use preset:, kind:, pplus:, res:, level: or ldm:.")
     if pre == 'preset' or (not pre and v in PRESETS): return select(bm, v, _preset=True).params
@@ -299,6 +301,35 @@ def presets_table()->str:
         cell = lambda l: '`' + p.specs[l].replace('|', '\\|') + '`' if l in p.specs else '—'
         lines.append(f"| `{k}` | {p.source} | {p.doc} | {cell('sd')} | {cell('sdxl')} |")
     return '\n'.join(lines)
+
+# %% ../nbs/02_blocks.ipynb #4d7b8451
+PRESET_FORMAT = 'subattr-preset/1'
+
+def read_preset_file(ref:str)->tuple:
+    "(the file's record, the set's name) for 'FILE.json#SET', refused in one sentence when it cannot be used."
+    path, _, name = ref.strip().rpartition('#')
+    p = Path(path)
+    if not p.is_file(): raise SubattrError(f"The preset file '{p}' does not exist.")
+    try: d = json.loads(p.read_text())
+    except (ValueError, UnicodeDecodeError): raise SubattrError(f"'{p}' is not valid JSON.") from None
+    if not isinstance(d, dict) or d.get('format') != PRESET_FORMAT or not isinstance(d.get('sets'), dict):
+        raise SubattrError(f"'{p}' is not a subattr preset file (`subattr probe finetune --emit-preset` writes them).")
+    if name not in d['sets']: raise SubattrError(f"'{p}' holds the sets {', '.join(d['sets'])}, not '{name}'.")
+    return d, name
+
+def _preset_file_params(bm:BlockMap, ref:str)->frozenset:
+    d, name = read_preset_file(ref)
+    if d.get('layout') != bm.layout:
+        raise SubattrError(f"'{ref}' was found on a UNet with the {d.get('layout')} layout; "
+                           f"this {bm.label} has the {bm.layout} layout.")
+    return select(bm, d['sets'][name]['spec']).params
+
+def describe_preset(ref:str)->str:
+    "One line: where a preset file's set comes from, its spec and its recorded rates."
+    d, name = read_preset_file(ref); s = d['sets'][name]
+    rates = '; '.join(f"{k.replace('_', ' ')} {v['rate']:.2f} [{v['lo']:.2f}, {v['hi']:.2f}]"
+                      for k, v in s['rates'].items())
+    return f"preset '{ref}': '{s['spec']}', found on {d.get('model')} ({d.get('mode')} mode): {rates}"
 
 # %% ../nbs/02_blocks.ipynb #beac7dd8
 BLOCKMAPS_FILE = 'blockmaps.json.gz'

@@ -43,6 +43,10 @@ def blocks(
         bm = BlockMap(load_unet(model, width=width))
     if lora is not None: return _lora_blocks(bm, lora, json, depth, plot)
     if select is not None and sel is None: sel = bm.select(select)
+    if not json:
+        from subattr.blocks import describe_preset
+        import re
+        for ref in re.findall(r'[^,&\s-][^,&]*\.json#[\w-]+', select or ''): print(describe_preset(ref.strip()))
     if json: print(_json.dumps(block_records(bm, sel), indent=1))
     else: print(block_table(bm, sel, max_depth=depth))
 
@@ -363,11 +367,16 @@ def probe_finetune(model:str='toy', # base model
                    images:int=2, # images drawn per prompt
                    # channel multiplier for the *-random architectures (e.g. 0.125 to sweep SDXL's layout on a CPU)
                    width:float=1.0,
+                   # write the shape and appearance sets found to OUT/NAME.json; select them as OUT/NAME.json#shape
+                   emit_preset:str=None,
                   ):
     "Fine-tune probe: which selection keeps the reference's shape or appearance against a conflicting prompt."
+    import re
     _probe_checks(model, width, select, references=references, seeds=seeds, steps=steps, prompts=prompts,
                   images=images)
     if not (lr > 0 and lr < float('inf')): raise SubattrError(f'--lr must be a positive number; got {lr}.')
+    if emit_preset is not None and not re.fullmatch(r'[\w-]+', emit_preset):
+        raise SubattrError(f"--emit-preset takes a name of letters, digits, '_' and '-'; got {emit_preset!r}.")
     from subattr.probe import finetune_probe, probe_references
     from subattr.report import finetune_summary, plot_finetune
     rows = finetune_probe(model, out, select, tuple(mode or ('blocks', 'token+blocks')),
@@ -375,6 +384,20 @@ def probe_finetune(model:str='toy', # base model
                           prompts=prompts, images=images, width=width)
     summ = finetune_summary(rows)
     _probe_out(out, 'finetune', rows, lambda r: plot_finetune(summ), summ)
+    if emit_preset: _emit_preset(summ, out, emit_preset, model, width)
+
+def _emit_preset(summ, out, name, model, width):
+    "Write the block sets a fine-tune probe found as the preset file OUT/NAME.json (one process writes)."
+    from accelerate import PartialState
+    from subattr.blocks import BlockMap, known_map
+    from subattr.models import load_unet
+    from subattr.report import found_presets
+    if not PartialState().is_main_process: return
+    bm = known_map(model) or BlockMap(load_unet(model, width=width))
+    rec = found_presets(summ, name, str(model), bm.layout)
+    f = Path(out)/f'{name}.json'
+    _write_atomic(f, lambda p: Path(p).write_text(_json.dumps(rec, indent=1)))
+    for k, v in rec['sets'].items(): print(f"{k}: '{v['spec']}' -> select it as {f}#{k}")
 
 # %% ../nbs/90_cli.ipynb #73ef00bc
 @call_parse

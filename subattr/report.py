@@ -17,8 +17,8 @@ from .sweep import _write_json_atomic
 from .probe import _desc, anchor_presets, finetune_probe, linear_probe, probe_references
 
 # %% auto #0
-__all__ = ['MIN_RECONSTRUCTION', 'finetune_summary', 'verdict', 'plot_finetune', 'plot_linear', 'follow_rates', 'plot_follow',
-           'plot_injection', 'block_scores', 'demo', 'plot_probe_grid']
+__all__ = ['MIN_RECONSTRUCTION', 'finetune_summary', 'verdict', 'found_presets', 'plot_finetune', 'plot_linear', 'follow_rates',
+           'plot_follow', 'plot_injection', 'block_scores', 'demo', 'plot_probe_grid']
 
 # %% ../nbs/14a_report.ipynb #544b3242
 def finetune_summary(rows:list)->dict:
@@ -68,6 +68,29 @@ def verdict(summary:dict, mode:str='blocks', min_reconstruction:float=MIN_RECONS
             else '**Partly supported / inconclusive on this model.**')
     text = '; '.join(parts)
     return f'{head} {text[0].upper()}{text[1:]}.'
+
+# %% ../nbs/14a_report.ipynb #37fb31ba
+def found_presets(summary:dict, # as `finetune_summary` returns
+                  name:str, model:str, layout:str, # the preset's name; the model and UNet layout it was found on
+                  mode:str='blocks', min_reconstruction:float=MIN_RECONSTRUCTION)->dict:
+    "The shape and appearance block sets a fine-tune probe found, with their rates: a preset file's record."
+    from subattr.blocks import PRESET_FORMAT
+    ok = lambda r: r is not None and r.rate == r.rate and r.rate >= min_reconstruction
+    cands = {k.rsplit(' | ', 1)[0]: v for k, v in summary.items()
+             if k.endswith(f' | {mode}') and ok(v.get('reconstruction'))}
+    if not cands:
+        raise SubattrError(f"No selection tuned in mode '{mode}' reproduces its reference (reconstruction ≥ "
+                           f"{min_reconstruction:.0%}), so the probe found no block set to keep; train longer.")
+    val = lambda v, k: v[k].rate if v[k].rate == v[k].rate else 0.   # no contested image: no evidence either way
+    score = dict(shape=lambda v: val(v, 'shape_from_reference') - val(v, 'appearance_from_reference'),
+                 appearance=lambda v: val(v, 'appearance_from_reference') - val(v, 'shape_from_reference'))
+    sets = {}
+    for attr, f in score.items():
+        best = max(cands, key=lambda s: f(cands[s]))
+        sets[attr] = dict(spec=best, score=round(f(cands[best]), 4),
+                          rates={k: v._asdict() for k, v in cands[best].items() if hasattr(v, '_asdict')})
+    return dict(format=PRESET_FORMAT, name=name, model=model, layout=layout, mode=mode, sets=sets,
+                candidates=sorted(cands), min_reconstruction=min_reconstruction)
 
 # %% ../nbs/14a_report.ipynb #3b591946
 def plot_finetune(summary:dict, ax=None):

@@ -67,3 +67,26 @@ def test_probes_run_on_a_diffusers_folder_with_metric_readout(tiny_folder, tmp_p
     assert len(inj) == 1 and inj[0]['readout'] == 'metrics' and inj[0]['shape_source'] in ('reference', 'prompt', 'both', 'neither')
     lay = layer_prompt_probe(str(tiny_folder), tmp_path, {'one': ['up_blocks.1.attentions.0.transformer_blocks.0.attn2']}, pairs=1, images=1, steps=3, progress=False)
     assert len(lay) == 1 and lay[0]['shape_follows'] in ('A', 'B', 'neither')
+
+def test_emit_preset_needs_a_set_that_reconstructs(tmp_path):
+    "On untrained `tiny` nothing reproduces its reference: the table is written, the preset is refused in one line."
+    r = run('probe', 'finetune', '--model', 'tiny', '--select', 'mid_block', '--mode', 'blocks', '--references', '1',
+            '--seeds', '1', '--steps', '2', '--prompts', '1', '--images', '1', '--emit-preset', 'found', '--out', tmp_path)
+    assert r.returncode == 1 and 'found no block set' in r.stderr.strip().splitlines()[-1]   # after the progress line
+    assert (tmp_path/'finetune.json').exists() and not (tmp_path/'found.json').exists()
+    r = run('probe', 'finetune', '--model', 'tiny', '--emit-preset', 'a b', '--out', tmp_path/'x')
+    assert r.returncode == 1 and '--emit-preset takes a name' in r.stderr
+
+def test_preset_file_selects_and_shows(tmp_path):
+    from subattr.blocks import PRESET_FORMAT
+    rate = dict(rate=.8, lo=.6, hi=.9, n=24, method='bootstrap')
+    f = tmp_path/'found.json'
+    f.write_text(json.dumps(dict(format=PRESET_FORMAT, name='found', model='toy', layout='sd', mode='blocks',
+                                 sets=dict(shape=dict(spec='down_blocks.1', rates=dict(shape_from_reference=rate))))))
+    r = run('blocks', 'toy', '--select', f'{f}#shape', '--depth', '0')
+    assert r.returncode == 0, r.stderr
+    assert f"preset '{f}#shape': 'down_blocks.1'" in r.stdout and 'shape from reference 0.80 [0.60, 0.90]' in r.stdout
+    marked = [l.split()[0] for l in r.stdout.splitlines() if l.rstrip().endswith('yes')]
+    assert marked == ['down_blocks.1']
+    r = run('blocks', 'sdxl-random', '--select', f'{f}#shape')
+    assert r.returncode == 1 and 'found on a UNet with the sd layout' in r.stderr
