@@ -6,6 +6,7 @@
 from __future__ import annotations
 import copy, hashlib, json, math, os, shutil, signal, sys, tempfile, time, warnings
 from contextlib import contextmanager, ExitStack, nullcontext
+from types import SimpleNamespace
 from dataclasses import dataclass, asdict, field, fields, replace
 from pathlib import Path
 import numpy as np, torch
@@ -380,39 +381,25 @@ def _undo_new_run(out:Path, existed:bool):
             for p in out.iterdir(): shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
     except OSError: pass   # cleanup must never hide the error that stopped the run
 
-# %% ../nbs/06_train.ipynb #0ca773f4
-def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard, owned=False):
-    "The loop of `train`, after every input has been checked."
-    from diffusers import DDPMScheduler
-    from diffusers.optimization import get_scheduler
-    from tqdm.auto import tqdm
-    say = lambda m: print(f'subattr train: {m}', file=sys.stderr, flush=True)
+# %% ../nbs/06_train.ipynb #7671c6fd
+def _start(out:Path, cfg:TrainConfig, record:dict, resume:bool, say)->tuple:
+    "(newest good checkpoint, its contents), or None when the run in `out` is already complete; writes `run.json`."
     last_ckpt, ck = newest_checkpoint(out, log=say) if resume else (None, None)
     if resume and complete_checkpoints(out) and ck is None:
         raise SubattrError(f"Every checkpoint in '{out/'checkpoints'}' is damaged; nothing can be resumed: "
                            "start a new run in another folder.")
-    if (out/'subattr.json').exists() and ck is not None and ck['step'] >= cfg.steps:
-        return out   # already complete
+    if (out/'subattr.json').exists() and ck is not None and ck['step'] >= cfg.steps: return None
     out.mkdir(parents=True, exist_ok=True)
     if resume or not (out/'run.json').exists():   # a resumed run may have been extended to more steps
         atomic_text(out/'run.json', json.dumps(record, indent=1))
         (out/'subattr.json').unlink(missing_ok=True)   # an extended concept is unfinished until it is rewritten
+    return last_ckpt, ck
 
-    # Mixed precision and gradient accumulation in plain torch (autocast, GradScaler, a micro-batch loop), not
-    # accelerate's Accelerator: it keeps one global state per process, which only a private reset could change
-    # between the runs of one sweep, each with its own precision and accumulation.
-    dev = torch.device(device); pipe.to(dev)
-    amp = {'fp16': torch.float16, 'bf16': torch.bfloat16}.get(cfg.mixed_precision)
-    autocast = (lambda: torch.autocast(dev.type, dtype=amp)) if amp is not None else nullcontext
-    scaler = torch.amp.GradScaler(dev.type, enabled=cfg.mixed_precision == 'fp16')
-    unet, vae = pipe.unet, pipe.vae
-    for m in [unet, vae] + [te for _, te in _text_parts(pipe)]: m.requires_grad_(False); m.eval()
-    # every random draw of the loop comes from here (CPU: same on any device)
-    gen = torch.Generator().manual_seed(cfg.seed)
-    # drawn by the untouched base model
-    class_imgs = _class_images(pipe, cfg, out, res) if cfg.class_prompt else None
-
-    # what trains
+# %% ../nbs/06_train.ipynb #c62de2cf
+def _trainables(pipe, cfg:TrainConfig, bm, sel, guard, dev)->SimpleNamespace:
+    "The token, the block parameters (LoRA or full), their optimiser and schedule."
+    from diffusers.optimization import get_scheduler
+    unet = pipe.unet
     token = PlaceholderToken(pipe, cfg.token, cfg.init_word, cfg.n_vectors) if cfg.trains_token else None
     base, block_params, lora_names = {}, {}, []
     if cfg.trains_blocks:
@@ -429,53 +416,57 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
             base = guard.protect(block_params)   # the deltas are measured from these, and they are written back on exit
     for p in block_params.values(): p.requires_grad_(True)
     if cfg.grad_checkpointing: unet.enable_gradient_checkpointing()
-    groups = []
-    if token: groups.append(dict(params=token.parameters(), lr=cfg.lr_token))
-    if block_params: groups.append(dict(params=list(block_params.values()), lr=cfg.lr_blocks))
-    # fused kernels on GPU
-    opt = torch.optim.AdamW(groups, weight_decay=0., fused=True if dev.type == 'cuda' else None)
+    groups = ([dict(params=token.parameters(), lr=cfg.lr_token)] if token else []) + \
+             ([dict(params=list(block_params.values()), lr=cfg.lr_blocks)] if block_params else [])
+    opt = torch.optim.AdamW(groups, weight_decay=0., fused=True if dev.type == 'cuda' else None)   # fused on GPU
     sched = get_scheduler('constant_with_warmup', opt, num_warmup_steps=cfg.warmup)
-    # The UNet is not wrapped (no DDP): one concept trains in one process, and probe sweeps run one concept per process.
+    return SimpleNamespace(token=token, base=base, params=block_params, lora_names=lora_names, groups=groups,
+                           opt=opt, sched=sched)
 
-    # work done once: views of the reference and their latents; class images; prompts when the text path is frozen
+# %% ../nbs/06_train.ipynb #b710884b
+def _cached(pipe, cfg:TrainConfig, ref, res:int, dev, token, class_imgs, release)->SimpleNamespace:
+    "Work done once: the reference's views and their latents, the class images', the prompts when the text is frozen."
+    vae = pipe.vae
     view_gen = torch.Generator().manual_seed(cfg.seed + 1)
     views = _views(ref.tensor.reshape(1, *ref.tensor.shape[-3:]), cfg.crops, cfg.crop_scale, cfg.flip, view_gen)
-    mean, std = _encode_images(vae, views)
-    prompt = cfg.prompt.replace('{}', cfg.word)
+    c = SimpleNamespace(prompt=cfg.prompt.replace('{}', cfg.word), fixed=None)
+    c.mean, c.std = _encode_images(vae, views)
     if cfg.class_prompt:
-        cmean, cstd = _encode_images(vae, class_imgs)
-        with torch.no_grad(): ccond = _encode(pipe, [cfg.class_prompt], dev, res)
-    fixed_cond = None
+        c.cmean, c.cstd = _encode_images(vae, class_imgs)
+        with torch.no_grad(): c.ccond = _encode(pipe, [cfg.class_prompt], dev, res)
     if not token:
-        with torch.no_grad(): fixed_cond = _encode(pipe, [prompt], dev, res)
-    if owned and not cfg.val_every:
-        # the run's own pipeline (loaded from a name): parts the loop will not use again give their memory back
-        guard.release(vae, *([] if token else [te for _, te in _text_parts(pipe)]))
+        with torch.no_grad(): c.fixed = _encode(pipe, [c.prompt], dev, res)
+    # a run on its own pipeline (loaded from a name): parts the loop will not use again give their memory back
+    if release: release(vae, *([] if token else [te for _, te in _text_parts(pipe)]))
+    return c
+
+def _resumed(ck:dict|None, last_ckpt, t:SimpleNamespace, gen)->tuple:
+    "Put a checkpoint's trained tensors, optimiser, schedule and random states back; (start step, loss history)."
+    if ck is None: return 0, []
+    want = {k: v.shape for k, v in _trainable_state(t).items()}
+    if {k: v.shape for k, v in ck['trainable'].items()} != want:
+        raise SubattrError(f"The checkpoint '{last_ckpt}' holds other tensors than this run trains; "
+                           "it belongs to another run.")
+    if t.token: t.token.load_state(ck['trainable'])
+    with torch.no_grad():
+        for n, p in t.params.items(): p.copy_(ck['trainable'][f'unet.{n}'])
+    t.opt.load_state_dict(ck['optimizer']); t.sched.load_state_dict(ck['scheduler'])
+    gen.set_state(ck['rng']['generator']); torch.set_rng_state(ck['rng']['torch'])
+    return ck['step'], ck['history']
+
+def _trainable_state(t:SimpleNamespace)->dict:
+    "What a checkpoint keeps of the trained tensors (on the CPU, float32)."
+    d = t.token.state() if t.token else {}
+    return d | {f'unet.{n}': p.detach().float().cpu() for n, p in t.params.items()}
+
+# %% ../nbs/06_train.ipynb #23fc6b08
+def _loss_fn(pipe, cfg:TrainConfig, gen):
+    "loss(parts): one UNet pass over every part (the reference's views, class images for prior preservation)."
+    from diffusers import DDPMScheduler
+    unet, vae = pipe.unet, pipe.vae
     noise_sched = DDPMScheduler.from_config(pipe.scheduler.config)
-    T = noise_sched.config.num_train_timesteps
-    tw = _timestep_weights(cfg.timesteps, T)
-    pred_type = noise_sched.config.prediction_type
-
-    def trainable_state()->dict:
-        d = token.state() if token else {}
-        return d | {f'unet.{n}': p.detach().float().cpu() for n, p in block_params.items()}
-
-    start, history = 0, []
-    if ck is not None:
-        want = {k: v.shape for k, v in trainable_state().items()}
-        if {k: v.shape for k, v in ck['trainable'].items()} != want:
-            raise SubattrError(f"The checkpoint '{last_ckpt}' holds other tensors than this run trains; "
-                               "it belongs to another run.")
-        if token: token.load_state(ck['trainable'])
-        with torch.no_grad():
-            for n, p in block_params.items(): p.copy_(ck['trainable'][f'unet.{n}'])
-        opt.load_state_dict(ck['optimizer']); sched.load_state_dict(ck['scheduler'])
-        gen.set_state(ck['rng']['generator']); torch.set_rng_state(ck['rng']['torch'])
-        start, history = ck['step'], ck['history']
-
+    tw = _timestep_weights(cfg.timesteps, noise_sched.config.num_train_timesteps)
     def loss_of(parts):
-        ("One UNet pass over every part (the reference's views, and the class images for prior preservation): "
-         "Σ weight·MSE.")
         zs, ns, ts, cs = [], [], [], []
         for idx, cond, m, s_, _ in parts:
             z = _latents(vae, m, s_, idx, gen); zs.append(z)
@@ -486,67 +477,89 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
         if 'added_cond_kwargs' in cs[0]:
             cond['added_cond_kwargs'] = {k: torch.cat([c['added_cond_kwargs'][k] for c in cs])
                                          for k in cs[0]['added_cond_kwargs']}
-        target = noise if pred_type == 'epsilon' else noise_sched.get_velocity(z, noise, t)
+        target = noise if noise_sched.config.prediction_type == 'epsilon' else noise_sched.get_velocity(z, noise, t)
         pred = unet(noise_sched.add_noise(z, noise, t), t, **cond).sample
         err = (pred.float() - target.float()).pow(2).flatten(1).mean(1)
-        sizes = [len(p[0]) for p in parts]
-        return sum(w * e.mean() for (*_, w), e in zip(parts, err.split(sizes)))
+        return sum(w * e.mean() for (*_, w), e in zip(parts, err.split([len(p[0]) for p in parts])))
+    return loss_of
 
+def _stopped(what:str, step:int, last_ckpt)->TrainingStopped:
+    where = f'; the last good checkpoint is {last_ckpt}' if last_ckpt else '; no checkpoint had been written yet'
+    return TrainingStopped(f'{what}: training stopped{where}. Lower the learning rate or use full precision.',
+                           step, last_ckpt)
+
+# %% ../nbs/06_train.ipynb #7387b347
+def _step(pipe, cfg:TrainConfig, c:SimpleNamespace, t:SimpleNamespace, loss_of, gen, dev, res:int, autocast, scaler,
+          step:int, last_ckpt)->float:
+    "One optimiser step over `cfg.grad_accum` micro-batches (their gradients add up); the mean loss."
+    total, first = 0., torch.zeros(cfg.batch_size, dtype=torch.long)
+    for _ in range(cfg.grad_accum):
+        idx = torch.randint(0, len(c.mean), (cfg.batch_size,), generator=gen)
+        cond = _take(c.fixed if c.fixed is not None else _encode(pipe, [c.prompt], dev, res), first)
+        parts = [(idx, cond, c.mean, c.std, 1.)]
+        if cfg.class_prompt:   # prior preservation: class images in the same pass
+            cidx = torch.randint(0, len(c.cmean), (cfg.batch_size,), generator=gen)
+            parts.append((cidx, _take(c.ccond, first), c.cmean, c.cstd, cfg.prior_weight))
+        with autocast(): loss = loss_of(parts)
+        if not torch.isfinite(loss):
+            raise _stopped(f'the loss became {loss.item()} at step {step + 1}', step, last_ckpt)
+        scaler.scale(loss / cfg.grad_accum).backward()
+        total += loss.item() / cfg.grad_accum
+    if cfg.max_grad_norm:
+        scaler.unscale_(t.opt)
+        torch.nn.utils.clip_grad_norm_([p for g in t.groups for p in g['params']], cfg.max_grad_norm)
+    scaler.step(t.opt); scaler.update(); t.opt.zero_grad(set_to_none=True)
+    t.sched.step()
+    return total
+
+# %% ../nbs/06_train.ipynb #0ca773f4
+def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard, owned=False):
+    "The loop of `train`, after every input has been checked."
+    from tqdm.auto import tqdm
+    started = _start(out, cfg, record, resume, lambda m: print(f'subattr train: {m}', file=sys.stderr, flush=True))
+    if started is None: return out   # already complete
+    last_ckpt, ck = started
+    # Mixed precision and gradient accumulation in plain torch (autocast, GradScaler, a micro-batch loop), not
+    # accelerate's Accelerator: it keeps one global state per process, which only a private reset could change
+    # between the runs of one sweep, each with its own precision and accumulation.
+    dev = torch.device(device); pipe.to(dev)
+    amp = {'fp16': torch.float16, 'bf16': torch.bfloat16}.get(cfg.mixed_precision)
+    autocast = (lambda: torch.autocast(dev.type, dtype=amp)) if amp is not None else nullcontext
+    scaler = torch.amp.GradScaler(dev.type, enabled=cfg.mixed_precision == 'fp16')
+    for m in [pipe.unet, pipe.vae] + [te for _, te in _text_parts(pipe)]: m.requires_grad_(False); m.eval()
+    gen = torch.Generator().manual_seed(cfg.seed)
+    class_imgs = _class_images(pipe, cfg, out, res) if cfg.class_prompt else None   # the untouched base model's
+    t = _trainables(pipe, cfg, bm, sel, guard, dev)
+    c = _cached(pipe, cfg, ref, res, dev, t.token, class_imgs, guard.release if owned and not cfg.val_every else None)
+    loss_of = _loss_fn(pipe, cfg, gen)
+    start, history = _resumed(ck, last_ckpt, t, gen)
     bar = tqdm(total=cfg.steps, initial=start, disable=not progress, desc='train', file=sys.stderr, dynamic_ncols=True)
     if progress: print(f'subattr train: {cfg.mode} on {cfg.select if cfg.trains_blocks else "no blocks"}, '
                        f'steps {start}..{cfg.steps}', file=sys.stderr, flush=True)
-    unet.train()
+    pipe.unet.train()
     with ExitStack() as stack:
         caught = stack.enter_context(_catch_signals())
-        # only the selection takes gradients
-        if block_params and not lora_names: stack.enter_context(train_only(pipe, sel))
-        if token: stack.enter_context(token)
+        if t.params and not t.lora_names: stack.enter_context(train_only(pipe, sel))   # only the selection learns
+        if t.token: stack.enter_context(t.token)
         for step in range(start, cfg.steps):
-            total = 0.
-            for _ in range(cfg.grad_accum):   # micro-batches: their gradients add up, then one optimiser step
-                idx = torch.randint(0, len(mean), (cfg.batch_size,), generator=gen)
-                cond = fixed_cond if fixed_cond is not None else _encode(pipe, [prompt], dev, res)
-                cond = _take(cond, torch.zeros(cfg.batch_size, dtype=torch.long))
-                parts = [(idx, cond, mean, std, 1.)]
-                if cfg.class_prompt:   # prior preservation: class images in the same pass
-                    cidx = torch.randint(0, len(cmean), (cfg.batch_size,), generator=gen)
-                    parts.append((cidx, _take(ccond, torch.zeros(cfg.batch_size, dtype=torch.long)), cmean, cstd,
-                                  cfg.prior_weight))
-                with autocast(): loss = loss_of(parts)
-                if not torch.isfinite(loss):
-                    where = (f'; the last good checkpoint is {last_ckpt}' if last_ckpt
-                             else '; no checkpoint had been written yet')
-                    raise TrainingStopped(f'the loss became {loss.item()} at step {step + 1}: training stopped{where}. '
-                                          'Lower the learning rate or use full precision.', step, last_ckpt)
-                scaler.scale(loss / cfg.grad_accum).backward()
-                total += loss.item() / cfg.grad_accum
-            if cfg.max_grad_norm:
-                scaler.unscale_(opt)
-                torch.nn.utils.clip_grad_norm_([p for g in groups for p in g['params']], cfg.max_grad_norm)
-            scaler.step(opt); scaler.update(); opt.zero_grad(set_to_none=True)
-            sched.step()
-            history.append([step + 1, round(total, 6)])
+            total = _step(pipe, cfg, c, t, loss_of, gen, dev, res, autocast, scaler, step, last_ckpt)
+            done = step + 1; history.append([done, round(total, 6)])
             bar.update(1); bar.set_postfix(loss=f'{total:.4f}', refresh=False)
-            if callback is not None: callback(step + 1, total, dict(token=token, params=block_params, pipe=pipe))
-            done = step + 1
+            if callback is not None: callback(done, total, dict(token=t.token, params=t.params, pipe=pipe))
             if cfg.val_every and done % cfg.val_every == 0: _validate(pipe, cfg, out, done, res)
             if done % cfg.checkpoint_every == 0 or done == cfg.steps or caught:
-                state = trainable_state()
+                state = _trainable_state(t)
                 if not all(torch.isfinite(v).all() for v in state.values()):
-                    where = (f'; the last good checkpoint is {last_ckpt}' if last_ckpt
-                             else '; no checkpoint had been written yet')
-                    raise TrainingStopped(f'the trained weights became non-finite by step {done}: '
-                                          f'training stopped{where}. '
-                                          'Lower the learning rate or use full precision.', done, last_ckpt)
-                last_ckpt = save_checkpoint(out, done, state, opt, sched, gen, history, cfg.keep)
+                    raise _stopped(f'the trained weights became non-finite by step {done}', done, last_ckpt)
+                last_ckpt = save_checkpoint(out, done, state, t.opt, t.sched, gen, history, cfg.keep)
             if caught:
                 bar.close()
                 name = 'SIGINT' if caught[0] == signal.SIGINT else 'SIGTERM'
-                raise TrainingStopped(f'{name} received: stopped after step {done} of {cfg.steps}; '
-                                      f'checkpoint saved in {last_ckpt}; '
-                                      'run again with --resume to continue.', done, last_ckpt, 128 + caught[0])
+                raise TrainingStopped(f'{name} received: stopped after step {done} of {cfg.steps}; checkpoint saved '
+                                      f'in {last_ckpt}; run again with --resume to continue.', done, last_ckpt,
+                                      128 + caught[0])
     bar.close()
-    _write_concept(pipe, cfg, out, record, token, block_params, base, lora_names, history, time.time() - t0, bm, sel)
+    _write_concept(pipe, cfg, out, record, t.token, t.params, t.base, t.lora_names, history, time.time() - t0, bm, sel)
     return out
 
 # %% ../nbs/06_train.ipynb #058f98fa
