@@ -8,6 +8,7 @@ import fnmatch, json
 from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
+from fastcore.basics import patch
 from .core import SubattrError
 from .hooks import Hooks
 from .models import bytes_to_unicode
@@ -128,61 +129,68 @@ class AttentionStore:
         qk = lambda n: (f'{n}.to_q', f'{n}.to_k') if getattr(mods[n], 'to_q', None) is not None else ()
         self._hooks = Hooks(self.pipe or self.unet, [p for n in self.layers for p in (*qk(n), n)], post=self._post,
                             guided=cond_only)
-    # -- entering and leaving
     def __enter__(self): self._hooks.__enter__(); self._active = True; return self
     def __exit__(self, *exc): self._active = False; return self._hooks.__exit__(*exc)
     @property
     def step(self)->int: return self._hooks.step
-    # -- during the run
-    def _recording(self)->bool: return self.at is None or self.step in self.at
-    def _post(self, h, name, m, args, kwargs, out):
-        if name.endswith(('.to_q', '.to_k')): self._qk[name[-4:]] = out; return
-        q, k = self._qk.pop('to_q', None), self._qk.pop('to_k', None)
-        if not self._recording(): return
-        if q is None or k is None:
-            raise SubattrError(f"'{name}' computed no separate Q/K (fused projections?); "
-                               "call `unet.unfuse_qkv_projections()` before recording.")
-        if self._seen != h.step: self._seen = h.step; self.timesteps.append(int(h.timestep))
-        self._hw = h.sample_shape[-2:]
-        self._add(name, m, h.cond(q), h.cond(k))
-    def _add(self, name, attn, q, k):
-        b, h = q.shape[0], attn.heads
-        q = q.reshape(b, -1, h, q.shape[-1] // h).transpose(1, 2)
-        k = k.reshape(b, -1, h, k.shape[-1] // h).transpose(1, 2)
-        if getattr(attn, 'norm_q', None) is not None: q = attn.norm_q(q)
-        if getattr(attn, 'norm_k', None) is not None: k = attn.norm_k(k)
-        # float32 softmax, as diffusers' explicit AttnProcessor does with upcast_softmax;
-        # SD pipelines use no attention mask
-        p = (q.float() @ k.float().transpose(-1, -2) * attn.scale).softmax(-1)   # b × heads × N × M
-        if self.heads == 'mean': p = p.mean(1)
-        N, (H, W) = p.shape[-2], self._hw
-        r = (H, W)
-        # each level halves the side, rounding up (65 → 33 → 17)
-        while r[0] * r[1] > N: r = (-(-r[0] // 2), -(-r[1] // 2))
-        if r[0] * r[1] != N: raise SubattrError(f"'{name}' has {N} query positions, "
-                                                f"which no level of a {H}×{W} latent gives.")
-        p = p.reshape(*p.shape[:-2], *r, p.shape[-1])
-        if self.steps == 'all': self._all.setdefault(name, []).append(p.to('cpu', torch.float16)); return
-        m = self._mean.get(name)
-        if m is None: self._mean[name] = p; self._n[name] = 1; return
-        if m.shape != p.shape:
-            raise SubattrError(f"'{name}' changed shape between steps ({tuple(m.shape)} → {tuple(p.shape)}); "
-                               "record one pipeline call per store.")
-        self._n[name] += 1; m.add_(p - m, alpha=1 / self._n[name])   # running mean: memory does not grow with steps
-    # -- results
-    @property
-    def maps(self)->dict:
-        "Layer name -> CPU float16 tensor: `(batch, [heads,] h, w, keys)`, with a leading step axis if steps='all'."
-        if self.steps == 'all': return {n: torch.stack(v) for n, v in self._all.items()}
-        return {n: m.to('cpu', torch.float16) for n, m in self._mean.items()}
-    @property
-    def nbytes(self)->int:
-        "Bytes the recorded maps take as float16 (what `maps` returns and `save` writes)."
-        src = self._all if self.steps == 'all' else self._mean
-        return sum(2 * (sum(t.numel() for t in v) if isinstance(v, list) else v.numel()) for v in src.values())
     def __repr__(self):
         return (f"AttentionStore({self.kind}, {len(self.layers)} layers, steps={self.steps}, "
                 f"heads={self.heads}, {len(self.timesteps)} steps recorded)")
+
+# %% ../nbs/08_attention.ipynb #8dcf1869
+@patch
+def _recording(self:AttentionStore)->bool: return self.at is None or self.step in self.at
+
+@patch
+def _post(self:AttentionStore, h, name, m, args, kwargs, out):
+    if name.endswith(('.to_q', '.to_k')): self._qk[name[-4:]] = out; return
+    q, k = self._qk.pop('to_q', None), self._qk.pop('to_k', None)
+    if not self._recording(): return
+    if q is None or k is None:
+        raise SubattrError(f"'{name}' computed no separate Q/K (fused projections?); "
+                           "call `unet.unfuse_qkv_projections()` before recording.")
+    if self._seen != h.step: self._seen = h.step; self.timesteps.append(int(h.timestep))
+    self._hw = h.sample_shape[-2:]
+    self._add(name, m, h.cond(q), h.cond(k))
+
+@patch
+def _add(self:AttentionStore, name, attn, q, k):
+    b, h = q.shape[0], attn.heads
+    q = q.reshape(b, -1, h, q.shape[-1] // h).transpose(1, 2)
+    k = k.reshape(b, -1, h, k.shape[-1] // h).transpose(1, 2)
+    if getattr(attn, 'norm_q', None) is not None: q = attn.norm_q(q)
+    if getattr(attn, 'norm_k', None) is not None: k = attn.norm_k(k)
+    # float32 softmax, as diffusers' explicit AttnProcessor does with upcast_softmax;
+    # SD pipelines use no attention mask
+    p = (q.float() @ k.float().transpose(-1, -2) * attn.scale).softmax(-1)   # b × heads × N × M
+    if self.heads == 'mean': p = p.mean(1)
+    N, (H, W) = p.shape[-2], self._hw
+    r = (H, W)
+    # each level halves the side, rounding up (65 → 33 → 17)
+    while r[0] * r[1] > N: r = (-(-r[0] // 2), -(-r[1] // 2))
+    if r[0] * r[1] != N: raise SubattrError(f"'{name}' has {N} query positions, "
+                                            f"which no level of a {H}×{W} latent gives.")
+    p = p.reshape(*p.shape[:-2], *r, p.shape[-1])
+    if self.steps == 'all': self._all.setdefault(name, []).append(p.to('cpu', torch.float16)); return
+    m = self._mean.get(name)
+    if m is None: self._mean[name] = p; self._n[name] = 1; return
+    if m.shape != p.shape:
+        raise SubattrError(f"'{name}' changed shape between steps ({tuple(m.shape)} → {tuple(p.shape)}); "
+                           "record one pipeline call per store.")
+    self._n[name] += 1; m.add_(p - m, alpha=1 / self._n[name])   # running mean: memory does not grow with steps
+
+# %% ../nbs/08_attention.ipynb #be51dbee
+@patch(as_prop=True)
+def maps(self:AttentionStore)->dict:
+    "Layer name -> CPU float16 tensor: `(batch, [heads,] h, w, keys)`, with a leading step axis if steps='all'."
+    if self.steps == 'all': return {n: torch.stack(v) for n, v in self._all.items()}
+    return {n: m.to('cpu', torch.float16) for n, m in self._mean.items()}
+
+@patch(as_prop=True)
+def nbytes(self:AttentionStore)->int:
+    "Bytes the recorded maps take as float16 (what `maps` returns and `save` writes)."
+    src = self._all if self.steps == 'all' else self._mean
+    return sum(2 * (sum(t.numel() for t in v) if isinstance(v, list) else v.numel()) for v in src.values())
 
 # %% ../nbs/08_attention.ipynb #1c4bb5e5
 def word_maps(store:AttentionStore, # a cross-attention recording

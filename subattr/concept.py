@@ -8,6 +8,7 @@ import hashlib, json, math, re
 from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np   # no torch: concept folders and settings are checked before torch is imported
+from fastcore.basics import patch
 from .core import SubattrError
 from .checks import unet_arch
 
@@ -71,58 +72,61 @@ class TrainConfig:
     keep:int=2 # complete checkpoints kept
     seed:int=0 # every random draw of the run follows from it
     resolution:int|None=None # training image side (default: the model's, 512 for SD 1.5, 64 for the toy)
-    def resolved(self)->TrainConfig:
-        "The same config with every `None` replaced by its default, checked."
-        if self.attribute not in ATTRIBUTES:
-            raise SubattrError(f"attribute must be 'shape' or 'appearance', not '{self.attribute}'.")
-        if self.mode not in MODES: raise SubattrError(f"mode must be one of {', '.join(MODES)}; got '{self.mode}'.")
-        d = {k: (v if getattr(self, k) is None else getattr(self, k))
-             for k, v in _PER_ATTRIBUTE[self.attribute].items()}
-        lr = self.lr_blocks if self.lr_blocks is not None else (1e-4 if self.lora_rank else 1e-5)
-        every = self.checkpoint_every if self.checkpoint_every is not None else max(1, self.steps // 4)
-        alpha = self.lora_alpha if self.lora_alpha is not None else (self.lora_rank or None)
-        c = replace(self, **d, lr_blocks=lr, lora_alpha=alpha, checkpoint_every=every,
-                    val_prompts=tuple(self.val_prompts))
-        for k in ('steps', 'batch_size', 'grad_accum', 'n_vectors', 'keep', 'checkpoint_every', 'n_class'):
-            if getattr(c, k) < 1: raise SubattrError(f'{k.replace("_", "-")} must be at least 1; got {getattr(c, k)}.')
-        for k in ('val_every', 'warmup'):
-            if c.__dict__[k] < 0: raise SubattrError(f'{k.replace("_", "-")} must be 0 or more; got {c.__dict__[k]}.')
-        for k in ('lr_token', 'lr_blocks', 'crop_scale'):
-            v = c.__dict__[k]
-            if not (math.isfinite(v) and v > 0):
-                raise SubattrError(f'{k.replace("_", "-")} must be a positive number; got {v}.')
-        for k in ('max_grad_norm', 'prior_weight'):
-            v = c.__dict__[k]
-            if not (math.isfinite(v) and v >= 0):
-                raise SubattrError(f'{k.replace("_", "-")} must be 0 or a positive number; got {v}.')
-        if not 0 <= c.seed < 2**62: raise SubattrError(f'seed must lie between 0 and 2**62; got {c.seed}.')
-        if c.lora_rank < 0: raise SubattrError(f'lora_rank must be 0 (full weights) or positive; got {c.lora_rank}.')
-        if c.lora_rank > MAX_LORA_RANK:
-            raise SubattrError(f'lora-rank {c.lora_rank} is over {MAX_LORA_RANK}, '
-                               'wider than any projection of SD or SDXL; use a rank such as 4 to 64.')
-        if c.lora_rank and not (math.isfinite(c.lora_alpha) and c.lora_alpha > 0):
-            raise SubattrError(f'lora-alpha must be a positive number; got {c.lora_alpha}.')
-        for k in ('token', 'rare_word'):
-            w = c.__dict__[k]
-            if not w or not w.strip() or any(ch.isspace() for ch in w) or '{' in w or '}' in w:
-                raise SubattrError(f"The {k.replace('_', ' ')} must be one word "
-                                   f"without spaces or braces, e.g. '<s1>'; got {w!r}.")
-        if c.timesteps not in ('uniform', 'high', 'low'):
-            raise SubattrError(f"timesteps must be 'uniform', 'high' or 'low'; got '{c.timesteps}'.")
-        if c.mixed_precision not in ('no', 'fp16', 'bf16'):
-            raise SubattrError(f"mixed_precision must be 'no', 'fp16' or 'bf16'; got '{c.mixed_precision}'.")
-        if '{}' not in c.prompt: raise SubattrError(f"The training prompt needs '{{}}' "
-                                                    f"where the token goes; got '{c.prompt}'.")
-        if not 0 < c.crop_scale <= 1: raise SubattrError(f'crop_scale must be in (0, 1]; got {c.crop_scale}.')
-        if c.resolution is not None and c.resolution < 8:
-            raise SubattrError(f'resolution must be at least 8 pixels; got {c.resolution}.')
-        return c
     @property
     def trains_token(self)->bool: return self.mode in ('token', 'token+blocks')
     @property
     def trains_blocks(self)->bool: return self.mode in ('blocks', 'token+blocks')
     @property
     def word(self)->str: return self.token if self.trains_token else self.rare_word
+
+# %% ../nbs/05b_concept.ipynb #825cd513
+@patch
+def resolved(self:TrainConfig)->TrainConfig:
+    "The same config with every `None` replaced by its default, checked."
+    if self.attribute not in ATTRIBUTES:
+        raise SubattrError(f"attribute must be 'shape' or 'appearance', not '{self.attribute}'.")
+    if self.mode not in MODES: raise SubattrError(f"mode must be one of {', '.join(MODES)}; got '{self.mode}'.")
+    d = {k: (v if getattr(self, k) is None else getattr(self, k))
+         for k, v in _PER_ATTRIBUTE[self.attribute].items()}
+    lr = self.lr_blocks if self.lr_blocks is not None else (1e-4 if self.lora_rank else 1e-5)
+    every = self.checkpoint_every if self.checkpoint_every is not None else max(1, self.steps // 4)
+    alpha = self.lora_alpha if self.lora_alpha is not None else (self.lora_rank or None)
+    c = replace(self, **d, lr_blocks=lr, lora_alpha=alpha, checkpoint_every=every,
+                val_prompts=tuple(self.val_prompts))
+    for k in ('steps', 'batch_size', 'grad_accum', 'n_vectors', 'keep', 'checkpoint_every', 'n_class'):
+        if getattr(c, k) < 1: raise SubattrError(f'{k.replace("_", "-")} must be at least 1; got {getattr(c, k)}.')
+    for k in ('val_every', 'warmup'):
+        if c.__dict__[k] < 0: raise SubattrError(f'{k.replace("_", "-")} must be 0 or more; got {c.__dict__[k]}.')
+    for k in ('lr_token', 'lr_blocks', 'crop_scale'):
+        v = c.__dict__[k]
+        if not (math.isfinite(v) and v > 0):
+            raise SubattrError(f'{k.replace("_", "-")} must be a positive number; got {v}.')
+    for k in ('max_grad_norm', 'prior_weight'):
+        v = c.__dict__[k]
+        if not (math.isfinite(v) and v >= 0):
+            raise SubattrError(f'{k.replace("_", "-")} must be 0 or a positive number; got {v}.')
+    if not 0 <= c.seed < 2**62: raise SubattrError(f'seed must lie between 0 and 2**62; got {c.seed}.')
+    if c.lora_rank < 0: raise SubattrError(f'lora_rank must be 0 (full weights) or positive; got {c.lora_rank}.')
+    if c.lora_rank > MAX_LORA_RANK:
+        raise SubattrError(f'lora-rank {c.lora_rank} is over {MAX_LORA_RANK}, '
+                           'wider than any projection of SD or SDXL; use a rank such as 4 to 64.')
+    if c.lora_rank and not (math.isfinite(c.lora_alpha) and c.lora_alpha > 0):
+        raise SubattrError(f'lora-alpha must be a positive number; got {c.lora_alpha}.')
+    for k in ('token', 'rare_word'):
+        w = c.__dict__[k]
+        if not w or not w.strip() or any(ch.isspace() for ch in w) or '{' in w or '}' in w:
+            raise SubattrError(f"The {k.replace('_', ' ')} must be one word "
+                               f"without spaces or braces, e.g. '<s1>'; got {w!r}.")
+    if c.timesteps not in ('uniform', 'high', 'low'):
+        raise SubattrError(f"timesteps must be 'uniform', 'high' or 'low'; got '{c.timesteps}'.")
+    if c.mixed_precision not in ('no', 'fp16', 'bf16'):
+        raise SubattrError(f"mixed_precision must be 'no', 'fp16' or 'bf16'; got '{c.mixed_precision}'.")
+    if '{}' not in c.prompt: raise SubattrError(f"The training prompt needs '{{}}' "
+                                                f"where the token goes; got '{c.prompt}'.")
+    if not 0 < c.crop_scale <= 1: raise SubattrError(f'crop_scale must be in (0, 1]; got {c.crop_scale}.')
+    if c.resolution is not None and c.resolution < 8:
+        raise SubattrError(f'resolution must be at least 8 pixels; got {c.resolution}.')
+    return c
 
 # %% ../nbs/05b_concept.ipynb #4245d24f
 def _text_parts(pipe)->list:
