@@ -4,7 +4,7 @@
 
 # %% ../nbs/00a_checks.ipynb #475e58ff
 from __future__ import annotations
-import json, math, os, re
+import json, math, re
 from pathlib import Path
 from .core import SubattrError, data_path
 

@@ -31,18 +31,18 @@ def blocks(
 ):
     "Show the block map of a model's UNet (diffusers name, kind, resolution, channels, parameters, P+ index, LDM name)."
     from subattr.checks import BUILTINS
-    from subattr.blocks import known_map, block_records, block_table
+    from subattr.blocks import check_selection, known_map, block_records, block_table
     check_model(model, weights=False); check_width(width)
     if plot is not None and lora is None: raise SubattrError('--plot draws a LoRA\'s norms; give --lora FILE with it.')
     if lora is not None and not Path(lora).exists(): raise SubattrError(f"'{lora}' does not exist.")
-    bm = known_map(model) if model in BUILTINS and width == 1 else None   # the shipped map: no torch needed at all
-    sel = bm.select(select) if bm is not None and select is not None else None
-    if bm is None or lora is not None:
+    if lora is None: check_selection(model, select)
+    if lora is None and model in BUILTINS and width == 1: bm = known_map(model)   # the shipped map: no torch at all
+    else:
         from subattr.models import load_unet
         from subattr.blocks import BlockMap
         bm = BlockMap(load_unet(model, width=width))
     if lora is not None: return _lora_blocks(bm, lora, json, depth, plot)
-    if select is not None and sel is None: sel = bm.select(select)
+    sel = bm.select(select) if select is not None else None
     if not json:
         from subattr.blocks import describe_preset
         import re

@@ -4,18 +4,17 @@
 
 # %% ../nbs/06_train.ipynb #4d6e349f
 from __future__ import annotations
-import copy, hashlib, json, math, os, shutil, signal, sys, tempfile, time, warnings
+import copy, hashlib, json, os, shutil, signal, sys, tempfile, time, warnings
 from contextlib import contextmanager, ExitStack, nullcontext
 from types import SimpleNamespace
-from dataclasses import dataclass, asdict, field, fields, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
 from torch import nn
 from safetensors.torch import save_file, load_file
 from .core import SubattrError, atomic_text, atomic_write
-from .concept import (CONCEPT_FILES, _text_parts, fingerprint, token_names, ATTRIBUTES, MAX_LORA_RANK, MODES,
-                             _PER_ATTRIBUTE, TrainConfig, check_run_folder)
+from .concept import CONCEPT_FILES, TrainConfig, _text_parts, check_run_folder, fingerprint, token_names
 from . import conditioning
 from .models import load_pipeline
 from .blocks import BlockMap, train_only
