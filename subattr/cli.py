@@ -15,7 +15,7 @@ from .shapesworld import SHAPES as _SHAPES, COLORS as _COLORS, TEXTURES as _TEXT
 # %% auto #0
 __all__ = ['COMMANDS', 'blocks', 'export', 'world_render', 'world_read', 'world_eval', 'world_compare', 'train', 'generate',
            'demo', 'probe_finetune', 'probe_inject', 'probe_layers', 'probe_timesteps', 'probe_linear', 'attention',
-           'default_threads', 'main']
+           'bench', 'default_threads', 'main']
 
 # %% ../nbs/90_cli.ipynb #a7f0aafa
 @call_parse
@@ -253,6 +253,10 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
           token:str=None, # the placeholder word (default <s> for shape, <a> for appearance)
           init_word:str=None, # the word the token starts from
           n_vectors:int=1, # embedding vectors behind the token
+          # a routed token: one embedding per cross-attention layer group (P+/XTI) or per timestep stage (ProSpect)
+          routing:Param('route the token by layers (P+) or timesteps (ProSpect)', str,
+                        choices=['layers', 'timesteps'])=None,
+          routes:int=None, # embeddings of a routed token (default: one per cross-attention layer; 10 stages)
           prompt:str='a {}', # training prompt; {} is the token
           steps:int=400, # optimiser steps
           seed:int=0, # every random draw of the run follows from it
@@ -276,7 +280,8 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
     from subattr.images import _open
     cfg = TrainConfig(attribute=attribute, mode=mode, select=select, lora_rank=lora_rank, lora_alpha=lora_alpha,
                       lora_targets=lora_targets, rare_word=rare_word, token=token,
-                      init_word=init_word, n_vectors=n_vectors, prompt=prompt, steps=steps, seed=seed,
+                      init_word=init_word, n_vectors=n_vectors, routing=routing, routes=routes, prompt=prompt,
+                      steps=steps, seed=seed,
                       lr_token=lr_token, lr_blocks=lr_blocks, grad_accum=grad_accum, mixed_precision=mixed_precision,
                       grad_checkpointing=grad_checkpointing, resolution=resolution,
                       class_prompt=class_prompt, val_every=val_every, checkpoint_every=checkpoint_every)
@@ -503,12 +508,89 @@ def attention(model:Param('the model: tiny, toy, sd15-random, sdxl-random, a dif
                             concepts=concepts, scales=scale, model=str(model))
     print(f"{out}: {len(_json.loads((Path(out)/'index.json').read_text())['layers'])} cross-attention layers")
 
+# %% ../nbs/90_cli.ipynb #772713be
+def _bench_out(out)->Path:
+    "A bench results folder: new, empty, or one a bench wrote (it resumes); anything else is refused."
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise SubattrError(f"'{out}' exists and is a file; give a folder for --out.")
+    if out.is_dir() and any(out.iterdir()):
+        ours = {'items', 'images', 'bench.json', 'bench.csv', 'bench.md', 'bench.png'}
+        if not {p.name for p in out.iterdir()} <= ours:
+            raise SubattrError(f"'{out}' is not empty and holds no bench results; give a new folder "
+                               "(a bench folder is resumed).")
+    elif not out.parent.is_dir(): raise SubattrError(f"The folder '{out.parent}' does not exist.")
+    return out
+
+@call_parse
+def bench(model:str='toy', # the base model: toy v2 for the synthetic tasks; any diffusers model with --references
+          out:str='bench-out', # results folder (a bench folder resumes)
+          quick:store_true=False, # 4 methods, 2 references per novel attribute, 1 seed, 100 steps: under 10 minutes
+          method:Param('a method to run (repeat; default: every registered one)', str, action='append')=None,
+          task:Param('a task to run (repeat; default: all four)', str, action='append')=None,
+          refs:int=None, # references per novel attribute (default 8)
+          seeds:int=None, # training seeds per reference (default 3)
+          prompts:int=None, # target prompts per reference (default 2)
+          samples:int=None, # images per prompt (default 2)
+          steps:int=None, # optimiser steps of every method: the shared budget (default 200; 400 with --references)
+          sample_steps:int=None, # denoising steps (default 20)
+          guidance:float=None, # classifier-free guidance (default 4 on the toy, 7.5 with --references)
+          ref_seed:int=0, # seed of the synthetic references and prompts
+          references:str=None, # a folder of real photos (with --manifest): the real-image bench
+          manifest:str=None, # the JSON manifest of --references: image, attribute and prompts per photo
+          resolution:int=None, # training and sampling side for --references (default: the model's)
+          clip:str=None, # a local CLIP model folder: adds CLIP image and text similarity (--references)
+          dino:str=None, # a local DINO (ViT) model folder: adds DINO image similarity (--references)
+          width:float=1.0, # channel multiplier for the *-random architectures
+         ):
+    "The subconcept benchmark: every method learns a novel shape or appearance from one image; target kept, leaked."
+    from subattr.bench import METHODS, TASKS, QUICK, read_manifest
+    check_model(model); check_width(width); out = _bench_out(out)
+    q = QUICK if quick else {}
+    real = references is not None or manifest is not None
+    if real and (references is None or manifest is None):
+        raise SubattrError('The real-image bench needs both --references (a folder of photos) and --manifest.')
+    if not real and (clip or dino or resolution):
+        raise SubattrError('--clip, --dino and --resolution belong to the real-image bench (with --references).')
+    methods = tuple(method or q.get('methods') or METHODS)
+    for k in methods:
+        if k not in METHODS: raise SubattrError(f"Unknown method '{k}'; methods are {', '.join(METHODS)}.")
+    tasks = tuple(task or q.get('tasks') or TASKS)
+    for t in tasks:
+        if t not in TASKS: raise SubattrError(f"Unknown task '{t}'; tasks are {', '.join(TASKS)}.")
+    if real and task: raise SubattrError('--task belongs to the synthetic bench; the manifest sets each photo\'s.')
+    pick = lambda v, k, d: v if v is not None else q.get(k, d)
+    n = dict(refs=pick(refs, 'refs', 8), seeds=pick(seeds, 'seeds', 3 if not real else 1),
+             prompts=pick(prompts, 'prompts', 2), samples=pick(samples, 'samples', 2),
+             steps=pick(steps, 'steps', 400 if real else 200), sample_steps=pick(sample_steps, 'sample_steps', 20))
+    check_counts(**n)
+    g = guidance if guidance is not None else 7.5 if real else 4.
+    check_sampling(steps=n['sample_steps'], n=n['samples'], guidance=g, seed=ref_seed)
+    for k, f in (('--clip', clip), ('--dino', dino)):
+        if f is not None and not Path(f).is_dir(): raise SubattrError(f"{k} '{f}' is not a local model folder.")
+    if resolution is not None and resolution < 8: raise SubattrError(f'--resolution must be at least 8; got {resolution}.')
+    entries = read_manifest(manifest, references) if real else None
+    from subattr import bench as B
+    from subattr.models import load_pipeline
+    from accelerate import PartialState
+    pipe = load_pipeline(model, width=width, progress=False)
+    if real:
+        rows = B.bench_real(pipe, references, manifest, out, methods, n['seeds'], n['samples'], n['steps'],
+                            n['sample_steps'], g, resolution, clip, dino, model=str(model))
+    else:
+        rows = B.bench(pipe, out, methods, tasks, n['refs'], n['seeds'], n['prompts'], n['samples'], n['steps'],
+                       n['sample_steps'], g, ref_seed, model=str(model))
+    if not PartialState().is_main_process: return   # under `accelerate launch`, one process writes
+    summ = B.write_bench(rows, out, f'subattr bench on {model}', real=real)
+    print('\n'.join(B.bench_markdown(summ).splitlines()[2:4 + len(summ)]))
+    print(f'{len(rows)} images in {out/"bench.json"} and .csv; report {out/"bench.md"}; figure {out/"bench.png"}')
+
+
 # %% ../nbs/90_cli.ipynb #c8f38be2
 COMMANDS = {'demo': demo, 'blocks': blocks, 'train': train, 'generate': generate, 'export': export,
             'probe finetune': probe_finetune, 'probe inject': probe_inject, 'probe layers': probe_layers,
             'probe timesteps': probe_timesteps, 'probe linear': probe_linear,
             'world render': world_render, 'world read': world_read, 'world eval': world_eval,
-            'world compare': world_compare, 'attention': attention}
+            'world compare': world_compare, 'attention': attention, 'bench': bench}
 
 def _usage(group:str|None=None)->str:
     "The list of commands (or of one group's subcommands, e.g. `subattr probe --help`)."

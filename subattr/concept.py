@@ -48,6 +48,9 @@ class TrainConfig:
     token:str|None=None # the placeholder ('<s>' for shape, '<a>' for appearance)
     init_word:str|None=None # word whose embedding initialises the token
     n_vectors:int=1 # embedding vectors behind the token
+    # None; 'layers': one embedding per group of cross-attention layers (P+/XTI); 'timesteps': per stage (ProSpect)
+    routing:str|None=None
+    routes:int|None=None # embeddings of a routed token (default: one per cross-attention layer; 10 stages)
     rare_word:str='sks' # the fixed word of mode 'blocks'
     prompt:str='a {}' # training prompt; '{}' becomes the token (or the rare word)
     steps:int=400 # optimiser steps
@@ -119,6 +122,15 @@ def resolved(self:TrainConfig)->TrainConfig:
                                f"without spaces or braces, e.g. '<s1>'; got {w!r}.")
     if c.timesteps not in ('uniform', 'high', 'low'):
         raise SubattrError(f"timesteps must be 'uniform', 'high' or 'low'; got '{c.timesteps}'.")
+    if c.routing is not None:
+        if c.routing not in ('layers', 'timesteps'):
+            raise SubattrError(f"routing must be 'layers' or 'timesteps'; got '{c.routing}'.")
+        if not c.trains_token: raise SubattrError(f"routing '{c.routing}' routes a token; use mode 'token' or "
+                                                  "'token+blocks'.")
+        if c.n_vectors != 1: raise SubattrError('A routed token has one embedding per route; leave n-vectors at 1.')
+        if c.routes is not None and not 1 <= c.routes <= 256:
+            raise SubattrError(f'routes must be between 1 and 256; got {c.routes}.')
+    elif c.routes is not None: raise SubattrError('routes needs a routing (layers or timesteps).')
     if c.mixed_precision not in ('no', 'fp16', 'bf16'):
         raise SubattrError(f"mixed_precision must be 'no', 'fp16' or 'bf16'; got '{c.mixed_precision}'.")
     if '{}' not in c.prompt: raise SubattrError(f"The training prompt needs '{{}}' "

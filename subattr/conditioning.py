@@ -4,11 +4,13 @@
 
 # %% ../nbs/03a_conditioning.ipynb #12873bfb
 from __future__ import annotations
+from contextlib import contextmanager, nullcontext
 import torch
 from .core import SubattrError
 
 # %% auto #0
-__all__ = ['encode', 'take', 'repeat', 'cat', 'guidance_batch', 'guide', 'noised', 'predicted_x0']
+__all__ = ['ROUTINGS', 'encode', 'take', 'repeat', 'cat', 'guidance_batch', 'guide', 'noised', 'predicted_x0', 'route_names',
+           'routed']
 
 # %% ../nbs/03a_conditioning.ipynb #abd279f2
 def encode(pipe, # an SD 1.x/2.x or SDXL pipeline
@@ -70,3 +72,84 @@ def predicted_x0(scheduler, x:torch.Tensor, t:int, out:torch.Tensor)->torch.Tens
     if kind == 'v_prediction': return a**.5 * x - (1 - a)**.5 * out
     if kind == 'sample': return out
     raise SubattrError(f"Unknown prediction type '{kind}'.")
+
+# %% ../nbs/03a_conditioning.ipynb #999b30c2
+ROUTINGS = ('layers', 'timesteps')
+
+def route_names(token:str, routes:int)->list:
+    "The tokenizer entries of a routed token: the token itself, then `<x>#1`, `<x>#2`, ..."
+    return [token] + [f'{token}#{i}' for i in range(1, routes)]
+
+def _arg(args, kwargs, name:str, i:int):
+    return kwargs[name] if name in kwargs else args[i] if len(args) > i else None
+
+def _wrapped_encode(pipe, token:str, names:list, reg:list, keep:int):
+    "`pipe.encode_prompt`, also encoding each route of every prompt that holds `token`; found rows go to `reg`."
+    orig = pipe.encode_prompt
+    def encode_prompt(*args, **kwargs):
+        out = orig(*args, **kwargs)
+        p = _arg(args, kwargs, 'prompt', 0)
+        ps = [p] if isinstance(p, str) else list(p) if p is not None else []
+        hit = [i for i, q in enumerate(ps) if token in q]
+        if not hit: return out
+        per = out[0].shape[0] // len(ps)   # rows per prompt (images per prompt)
+        variants = []
+        for k in range(1, len(names)):
+            vp = [q.replace(token, names[k]) for q in ps]
+            a, kw = (args, {**kwargs, 'prompt': vp}) if 'prompt' in kwargs or not args else ((vp, *args[1:]), kwargs)
+            variants.append(orig(*a, **kw)[0])
+        for i in hit:
+            e = out[0][i * per]
+            reg.append((e.detach().clone(), [e] + [v[i * per] for v in variants]))
+        del reg[:-keep]   # training encodes anew each step: keep the newest only
+        return out
+    return encode_prompt
+
+@contextmanager
+def routed(pipe, # an SD 1.x/2.x or SDXL pipeline whose tokenizer holds every `route_names(token, routes)`
+           token:str, # the placeholder written in prompts, e.g. '<x>'
+           routes:int, # embeddings behind it
+           by:str, # 'layers': groups of cross-attention layers in forward order (P+); 'timesteps': stages (ProSpect)
+           keep:int=8, # prompt encodings remembered at once
+          ):
+    "Inside the block, each cross-attention layer group or timestep stage sees `token` as its own route's embedding."
+    from subattr.blocks import BlockMap
+    from subattr.hooks import Hooks
+    if by not in ROUTINGS: raise SubattrError(f"Routing must be 'layers' or 'timesteps', not {by!r}.")
+    names = route_names(token, routes)
+    tok = pipe.tokenizer
+    missing = [n for n in names if n not in tok.get_vocab()]
+    if missing: raise SubattrError(f"The tokenizer has no entry '{missing[0]}' for route {names.index(missing[0])} "
+                                   f"of '{token}'; add the route tokens first.")
+    a2 = sorted((r for r in BlockMap(pipe.unet).rows if r.kind == 'attn2'), key=lambda r: r.pplus_index)
+    group = {r.name: i * routes // len(a2) for i, r in enumerate(a2)}
+    T = pipe.scheduler.config.num_train_timesteps
+    reg, state = [], {}
+    def match(e):   # per row: (index into reg, or -1)
+        return [next((i for i in range(len(reg) - 1, -1, -1) if reg[i][0].shape == row.shape
+                      and torch.equal(reg[i][0].to(row.dtype), row.detach())), -1) for row in e]
+    def swap(e, m, pick):   # rows found in reg take their route's encoding
+        if all(i < 0 for i in m): return e
+        return torch.stack([reg[i][1][pick(j)].to(e.dtype) if i >= 0 else e[j] for j, i in enumerate(m)])
+    def unet_pre(mod, args, kwargs):
+        e = _arg(args, kwargs, 'encoder_hidden_states', 2)
+        if e is None: return None
+        state['m'] = m = match(e)
+        if by == 'layers': return None
+        t = torch.as_tensor(_arg(args, kwargs, 'timestep', 1)).flatten().expand(e.shape[0]) if e.shape[0] else None
+        e = swap(e, m, lambda j: min(routes - 1, int(t[j]) * routes // T))
+        if 'encoder_hidden_states' in kwargs: return args, {**kwargs, 'encoder_hidden_states': e}
+        return (*args[:2], e, *args[3:]), kwargs
+    def attn_pre(h, n, mod, args, kwargs):
+        e = kwargs.get('encoder_hidden_states')
+        if e is None or len(state.get('m', ())) != e.shape[0]: return None
+        return args, {**kwargs, 'encoder_hidden_states': swap(e, state['m'], lambda j: group[n])}
+    prev = vars(pipe).get('encode_prompt')   # an earlier wrapper (nested routed tokens), else the class's method
+    pipe.encode_prompt = _wrapped_encode(pipe, token, names, reg, keep)
+    handle = pipe.unet.register_forward_pre_hook(unet_pre, with_kwargs=True)
+    try:
+        with (Hooks(pipe, list(group), pre=attn_pre, guided=False) if by == 'layers' else nullcontext()): yield pipe
+    finally:
+        handle.remove()
+        if prev is not None: pipe.encode_prompt = prev
+        else: del pipe.encode_prompt

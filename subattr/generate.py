@@ -5,13 +5,14 @@
 # %% ../nbs/07_generate.ipynb #0015c618
 from __future__ import annotations
 import math, re, warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, ExitStack
 from pathlib import Path
 import numpy as np, torch
 from safetensors.torch import load_file
 from .core import SubattrError
 from .concept import Concept, _text_parts, check_concept, check_prompt_uses, load_concept, token_names
 from .checks import check_sampling
+from .conditioning import routed, route_names
 
 # %% auto #0
 __all__ = ['concepts_applied', 'generate']
@@ -78,17 +79,26 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
     # diffusers' loaders freeze them
     flags = [(p, p.requires_grad) for m in [pipe.unet] + [te for _, te in _text_parts(pipe)] for p in m.parameters()]
     prev_active = pipe.get_active_adapters() if had_lora else []
+    stack = ExitStack()   # routed tokens' hooks
     try:
         for i, (c, s) in enumerate(zip(cs, scales)):
             f = c.files
             if 'token' in f:
                 learned, init = load_file(f['token']), load_file(f['token_init'])
+                r = c.meta.get('routing')
                 for j, (tok, te) in enumerate(_text_parts(pipe)):
                     key = c.token if c.token in learned else ('clip_l', 'clip_g')[j]
                     vec = init[key] + s * (learned[key] - init[key])
-                    pipe.load_textual_inversion({c.token: vec.to(te.dtype)}, token=c.token, tokenizer=tok,
-                                                text_encoder=te)
-                    loaded_tokens.append((c.token, vec.shape[0] if vec.ndim > 1 else 1, tok, te))
+                    if r:   # a routed token (P+, ProSpect): each route its own entry, which `routed` picks
+                        names = route_names(c.token, r['routes'])
+                        pipe.load_textual_inversion(list(vec.to(te.dtype)), token=names, tokenizer=tok,
+                                                    text_encoder=te)
+                    else:
+                        names = token_names(c.token, vec.shape[0] if vec.ndim > 1 else 1)
+                        pipe.load_textual_inversion({c.token: vec.to(te.dtype)}, token=c.token, tokenizer=tok,
+                                                    text_encoder=te)
+                    loaded_tokens.append((names, tok, te))
+                if r: stack.enter_context(routed(pipe, c.token, r['routes'], r['by']))
             if 'lora' in f:
                 name = f'subattr_{i}'; adapters.append((name, s))   # listed first: a half-loaded adapter is removed too
                 with warnings.catch_warnings():
@@ -101,6 +111,7 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
         if adapters: pipe.set_adapters([a for a, _ in adapters], adapter_weights=[s for _, s in adapters])
         yield pipe
     finally:
+        stack.close()
         with torch.no_grad():
             for n, (p, v) in saved.items(): p.copy_(v)
         if adapters:
@@ -109,8 +120,7 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
                 # at weight 1: peft does not report the weights they had
                 if prev_active: pipe.set_adapters(prev_active)
             else: pipe.unload_lora_weights()   # also takes peft's wrapper layers off: the UNet is the base module again
-        for token, n, tok, te in loaded_tokens:
-            pipe.unload_textual_inversion(token_names(token, n), tokenizer=tok, text_encoder=te)
+        for names, tok, te in loaded_tokens: pipe.unload_textual_inversion(names, tokenizer=tok, text_encoder=te)
         for p, g in flags: p.requires_grad_(g)
         quiet.__exit__(None, None, None)
 

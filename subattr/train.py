@@ -28,8 +28,10 @@ __all__ = ['EXTENDABLE', 'PlaceholderToken', 'complete_checkpoints', 'save_check
 # %% ../nbs/06_train.ipynb #4b15db81
 class PlaceholderToken:
     "Trainable vectors for a new token in every text encoder of a pipeline."
-    def __init__(self, pipe, token:str, init_word:str, n:int=1):
-        self.pipe, self.token, self.n, self.names = pipe, token, n, token_names(token, n)
+    def __init__(self, pipe, token:str, init_word:str, n:int=1,
+                 names:list|None=None): # the tokenizer entries (default: `token_names(token, n)`; a routed token's)
+        self.names = list(names) if names is not None else token_names(token, n)
+        self.pipe, self.token, self.n = pipe, token, len(self.names)
         self.vectors, self.init, self.ids = [], [], []
         for tok, te in _text_parts(pipe):
             if any(t in tok.get_vocab() for t in self.names):
@@ -45,8 +47,8 @@ class PlaceholderToken:
                 v = emb.weight[init_ids].float().mean(0)   # a word of several tokens starts from their mean
                 emb.weight[ids] = v.to(emb.weight.dtype)
             self.ids.append(torch.tensor(ids))
-            self.init.append(v.repeat(n, 1).clone())
-            self.vectors.append(nn.Parameter(v.repeat(n, 1).clone()))
+            self.init.append(v.repeat(self.n, 1).clone())
+            self.vectors.append(nn.Parameter(v.repeat(self.n, 1).clone()))
         self._hooks = []
     def parameters(self)->list: return list(self.vectors)
     def _post(self, i):
@@ -339,10 +341,12 @@ def train(model, # a loaded pipeline (restored on exit), or 'tiny', 'toy', a loc
     ref = load_image(image, size=res)
     bm = BlockMap(pipe.unet)
     sel = bm.select(cfg.select) if cfg.trains_blocks else None
+    if cfg.routing and cfg.routes is None:   # P+: one embedding per cross-attention layer; ProSpect: 10 stages
+        cfg = replace(cfg, routes=sum(r.kind == 'attn2' for r in bm.rows) if cfg.routing == 'layers' else 10)
     if cfg.trains_token: _check_init_word(pipe, cfg.init_word)
     if cfg.trains_token:   # refuse a token the tokenizer already has before anything is written
         for tok, _ in _text_parts(pipe):
-            if any(t in tok.get_vocab() for t in token_names(cfg.token, cfg.n_vectors)):
+            if any(t in tok.get_vocab() for t in _placeholder_names(cfg)):
                 raise SubattrError(f"The token '{cfg.token}' is already a word of this model's tokenizer; "
                                    f"choose a new one, e.g. '<{cfg.token.strip('<>')}1>'.")
     if cfg.trains_blocks and cfg.lora_rank and getattr(pipe.unet, 'peft_config', None):
@@ -399,7 +403,7 @@ def _trainables(pipe, cfg:TrainConfig, bm, sel, guard, dev)->SimpleNamespace:
     "The token, the block parameters (LoRA or full), their optimiser and schedule."
     from diffusers.optimization import get_scheduler
     unet = pipe.unet
-    token = PlaceholderToken(pipe, cfg.token, cfg.init_word, cfg.n_vectors) if cfg.trains_token else None
+    token = PlaceholderToken(pipe, cfg.token, cfg.init_word, names=_placeholder_names(cfg)) if cfg.trains_token else None
     base, block_params, lora_names = {}, {}, []
     if cfg.trains_blocks:
         if cfg.lora_rank:
@@ -540,6 +544,7 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
         caught = stack.enter_context(_catch_signals())
         if t.params and not t.lora_names: stack.enter_context(train_only(pipe, sel))   # only the selection learns
         if t.token: stack.enter_context(t.token)
+        if t.token and cfg.routing: stack.enter_context(conditioning.routed(pipe, cfg.token, cfg.routes, cfg.routing))
         for step in range(start, cfg.steps):
             total = _step(pipe, cfg, c, t, loss_of, gen, dev, res, autocast, scaler, step, last_ckpt)
             done = step + 1; history.append([done, round(total, 6)])
@@ -581,6 +586,10 @@ def _check_prompt_fits(pipe, cfg:TrainConfig):
         if len(ids) > tok.model_max_length:
             raise SubattrError(f"The training prompt is {len(ids)} tokens long with its token, "
                                f"over the text encoder's {tok.model_max_length}; shorten it.")
+
+def _placeholder_names(cfg:TrainConfig)->list:
+    "The tokenizer entries a trained token adds: its vectors' (`token_names`) or a routed token's (`route_names`)."
+    return conditioning.route_names(cfg.token, cfg.routes) if cfg.routing else token_names(cfg.token, cfg.n_vectors)
 
 def _check_init_word(pipe, word:str):
     for tok, _ in _text_parts(pipe):
@@ -647,6 +656,7 @@ def _write_concept(pipe, cfg, out:Path, record, token, block_params, base, lora_
     meta = dict(format='subattr-concept/1', base_model=record['model'], fingerprint=record['fingerprint'],
                 attribute=cfg.attribute, mode=cfg.mode, token=cfg.word, n_vectors=cfg.n_vectors if token else 0,
                 selection=cfg.select if cfg.trains_blocks else None,
+                routing=dict(by=cfg.routing, routes=cfg.routes) if token and cfg.routing else None,
                 modules=sel.modules if sel is not None else [],
                 lora=dict(rank=cfg.lora_rank, alpha=cfg.lora_alpha, targets=lora_names) if lora_names else None,
                 files=files, steps=cfg.steps, seed=cfg.seed, prompt=cfg.prompt, image_sha256=record['image_sha256'],

@@ -84,6 +84,13 @@ REFUSALS = [   # (arguments, what the one line says): bad paths, options and sel
     (['attention', '--model', 'tiny', '--prompt', ' ', '--out', '{tmp}/a'], 'prompt is empty'),
     (['export', '/no/such', '--out', '{tmp}/x.safetensors'], 'does not exist'),
     (['demo', '--out', '{ref}'], 'is a file'),
+    (['bench', '--method', 'nope'], "Unknown method 'nope'"),
+    (['bench', '--task', 'nope'], "Unknown task 'nope'"),
+    (['bench', '--references', '{tmp}'], 'needs both --references'),
+    (['bench', '--clip', '{tmp}'], 'belong to the real-image bench'),
+    (['bench', '--steps', '0'], 'at least 1'),
+    (['bench', '--out', '{ref}'], 'is a file'),
+    (['bench', '--references', '{tmp}', '--manifest', '{tmp}/none.json'], 'does not exist'),
 ]
 
 @pytest.mark.parametrize('args, says', REFUSALS, ids=[' '.join(a[:2]) + f' {i}' for i, (a, _) in enumerate(REFUSALS)])
