@@ -12,8 +12,8 @@ from .core import SubattrError, atomic_text
 # %% auto #0
 __all__ = ['METHODS', 'TASKS', 'QUICK', 'Method', 'register_method', 'task_references', 'target_prompts', 'score_images',
            'trained_params', 'learn', 'bench_item', 'bench_items', 'check_prompts', 'bench', 'bench_summary',
-           'bench_markdown', 'plot_bench', 'write_bench', 'read_manifest', 'Scorers', 'real_items', 'real_item',
-           'bench_real', 'real_summary']
+           'bench_markdown', 'plot_bench', 'bench_grids', 'write_bench', 'read_manifest', 'Scorers', 'real_items',
+           'real_item', 'bench_real', 'real_summary']
 
 # %% ../nbs/16_bench.ipynb #514d076a
 @dataclass(frozen=True)
@@ -263,7 +263,7 @@ def bench(pipe, # the loaded base pipeline (a model trained on Open ShapesWorld:
     pipe.set_progress_bar_config(disable=True)
     return run_items(items, lambda it: bench_item(it, pipe, Path(out)/'images'), out, 'bench', progress)
 
-# %% ../nbs/16_bench.ipynb #ada73087
+# %% ../nbs/16_bench.ipynb #a9a95d7d
 def bench_summary(rows:list)->list:
     "Per method and task: target and leak rates with 95% intervals, parameters, steps, seconds per run."
     from subattr.readout import rate_ci
@@ -314,20 +314,43 @@ def plot_bench(summary:list, axes=None):
                 ax.errorbar(r.rate, y + off, xerr=[[r.rate - r.lo], [r.hi - r.rate]], fmt='o', color='C0' if
                             key == 'target' else 'C3', mfc=face if key == 'target' else 'none', ms=5, capsize=2)
         ax.set_xlim(-.05, 1.05); ax.set_title(t, fontsize=9); ax.set_yticks(range(len(methods)))
-        ax.set_yticklabels(methods, fontsize=8); ax.grid(axis='x', alpha=.3); ax.invert_yaxis()
+        ax.set_yticklabels(methods, fontsize=8); ax.grid(axis='x', alpha=.3)
+    axes[0].invert_yaxis()   # the axes share y: once inverts them all, in registry order from the top
     axes[0].plot([], [], 'o', color='C0', label='target kept'); axes[0].plot([], [], 'o', color='C3', mfc='none',
                                                                               label='leaked')
     axes[0].legend(fontsize=7, loc='lower right')
     return axes
 
+def bench_grids(rows:list, out, per_task:int=4)->dict:
+    ("Per method, one image: for up to `per_task` items of each task, a row of the reference(s) and the first "
+     "sample of each target prompt (the strips `bench_item` keeps in images/). Written to grids/<method>.png.")
+    from PIL import Image
+    from subattr.core import atomic_write
+    out, made = Path(out), {}
+    for m in dict.fromkeys(r['method'] for r in rows):
+        keys = {}
+        for r in rows:
+            if r['method'] == m and 'item' in r: keys.setdefault(r['task'], dict.fromkeys([]))[r['item']] = None
+        strips = [Image.open(f) for t in keys for k in list(keys[t])[:per_task]
+                  if (f := out/'images'/f'{k}.png').exists()]
+        if not strips: continue
+        g = Image.new('RGB', (max(s.width for s in strips), sum(s.height for s in strips)), 'white')
+        y = 0
+        for s in strips: g.paste(s, (0, y)); y += s.height
+        (out/'grids').mkdir(exist_ok=True)
+        atomic_write(out/'grids'/f'{m}.png', lambda t: g.save(t, format='PNG')); made[m] = out/'grids'/f'{m}.png'
+    return made
+
 def write_bench(rows:list, out, title:str='subattr bench', real:bool=False)->list:
-    "Write bench.json/.csv (every image), bench.md (the table) and bench.png (the figure); the summary."
+    ("Write bench.json/.csv (every image), bench.md (the table), bench.png (the figure) and "
+     "grids/<method>.png (samples); the summary.")
     import matplotlib; import matplotlib.pyplot as plt
     from subattr.readout import write_table
     out = Path(out); summ = real_summary(rows) if real else bench_summary(rows)
     write_table(rows, out/'bench')
     atomic_text(out/'bench.md', bench_markdown(summ, title))
     plot_bench(summ); plt.tight_layout(); plt.savefig(out/'bench.png', dpi=80); plt.close('all')
+    if not real: bench_grids(rows, out)
     return summ
 
 # %% ../nbs/16_bench.ipynb #56b7f01a

@@ -514,7 +514,7 @@ def _bench_out(out)->Path:
     out = Path(out)
     if out.exists() and not out.is_dir(): raise SubattrError(f"'{out}' exists and is a file; give a folder for --out.")
     if out.is_dir() and any(out.iterdir()):
-        ours = {'items', 'images', 'bench.json', 'bench.csv', 'bench.md', 'bench.png'}
+        ours = {'items', 'images', 'grids', 'bench.json', 'bench.csv', 'bench.md', 'bench.png'}
         if not {p.name for p in out.iterdir()} <= ours:
             raise SubattrError(f"'{out}' is not empty and holds no bench results; give a new folder "
                                "(a bench folder is resumed).")

@@ -13,7 +13,8 @@ def test_synthetic_bench_writes_and_resumes(tmp_path):
             '--task', 'shape', '--refs', '1', '--prompts', '1', *FAST]
     r = run(*args)
     assert r.returncode == 0, r.stderr
-    assert {p.name for p in out.iterdir()} == {'items', 'images', 'bench.json', 'bench.csv', 'bench.md', 'bench.png'}
+    want = {'items', 'images', 'grids', 'bench.json', 'bench.csv', 'bench.md', 'bench.png'}
+    assert {p.name for p in out.iterdir()} == want
     rows = json.loads((out/'bench.json').read_text())
     rows = rows['rows'] if isinstance(rows, dict) else rows
     assert {r['method'] for r in rows} == {'textual-inversion', 'pplus'} and len(rows) == 2
@@ -41,16 +42,17 @@ def _photos(d, size=96):
 @pytest.fixture(scope='module')
 def scorer_models(tmp_path_factory):
     "A tiny random CLIP and a tiny random DINOv2, saved as local folders the way a user's arrive."
-    from transformers import (CLIPConfig, CLIPModel, CLIPTextConfig, CLIPVisionConfig, Dinov2Config, Dinov2Model,
-                              CLIPTokenizer)
+    from transformers import CLIPConfig, CLIPModel, Dinov2Config, Dinov2Model, CLIPTokenizer
     from subattr.core import data_path
     d = tmp_path_factory.mktemp('scorers')
-    tc = CLIPTextConfig(vocab_size=1000, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                        num_attention_heads=2, max_position_embeddings=77)
-    vc = CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
-                          image_size=32, patch_size=8)
-    CLIPModel(CLIPConfig.from_text_vision_configs(tc, vc, projection_dim=16)).save_pretrained(d/'clip')
-    CLIPTokenizer.from_pretrained(data_path('tokenizer')).save_pretrained(d/'clip')
+    tok = CLIPTokenizer.from_pretrained(data_path('tokenizer'))
+    tc = dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+              max_position_embeddings=77, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
+              pad_token_id=tok.pad_token_id)
+    vc = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2, image_size=32,
+              patch_size=8)
+    CLIPModel(CLIPConfig(text_config=tc, vision_config=vc, projection_dim=16)).save_pretrained(d/'clip')
+    tok.save_pretrained(d/'clip')
     Dinov2Model(Dinov2Config(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
                              image_size=32, patch_size=8)).save_pretrained(d/'dino')
     return d
