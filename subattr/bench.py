@@ -11,11 +11,11 @@ from .core import SubattrError, atomic_text
 
 # %% auto #0
 __all__ = ['METHODS', 'TASKS', 'QUICK', 'Method', 'register_method', 'task_references', 'target_prompts', 'score_images',
-           'trained_params', 'learn', 'bench_item', 'bench_items', 'check_prompts', 'bench', 'bench_summary',
-           'bench_markdown', 'plot_bench', 'bench_grids', 'write_bench', 'read_manifest', 'Scorers', 'real_items',
-           'real_item', 'bench_real', 'real_summary']
+           'trained_params', 'learn', 'leak_watch', 'bench_item', 'bench_items', 'check_prompts', 'bench',
+           'bench_summary', 'bench_markdown', 'plot_bench', 'bench_grids', 'write_bench', 'read_manifest', 'Scorers',
+           'real_items', 'real_item', 'bench_real', 'real_summary']
 
-# %% ../nbs/16_bench.ipynb #514d076a
+# %% ../nbs/16_bench.ipynb #ed7ba6c7
 @dataclass(frozen=True)
 class Method:
     "A named way to learn one attribute of one image: a `TrainConfig` recipe, or your own `learn` function."
@@ -29,6 +29,9 @@ class Method:
     learn:object=None
     # applied(pipe, folders) -> a context manager drawing with them; None: `concepts_applied`
     applied:object=None
+    # draw(pipe, reference, attribute, seed, n, steps) -> extra pipeline arguments (e.g. initial `latents`)
+    draw:object=None
+    watch:bool=False # training watches the other attribute's leak on validation prompts (`LeakWatch`)
 
     def config(self, attribute:str, # 'shape' or 'appearance'
                word:str, # the placeholder (token modes) or rare word (blocks mode) for this concept
@@ -48,7 +51,7 @@ def register_method(m:Method, replace:bool=False)->Method:
     METHODS[m.name] = m
     return m
 
-# %% ../nbs/16_bench.ipynb #19e47d53
+# %% ../nbs/16_bench.ipynb #a3d9f2f2
 _ALL = 'down_block,mid_block,up_block'
 _TOK = dict(init_word='thing', flip=False, crops=0, timesteps='uniform', lr_token=5e-3)
 
@@ -84,7 +87,40 @@ for _m in (
     Method('subattr', "subattr's recipe (06_train's defaults)",
            'the seed\'s side plus a token, with per-attribute timestep weights, flips and crops',
            dict(mode='token+blocks', init_word='thing', lr_blocks=5e-4, lr_token=5e-3)),
+    Method('subattr+watch', "subattr's recipe with the seed's \"less over-fitting\" step",
+           'subattr, checking the leak on two validation prompts every 25 steps, keeping the best state, '
+           'stopping after two checks below it',
+           dict(mode='token+blocks', init_word='thing', lr_blocks=5e-4, lr_token=5e-3, watch_every=25,
+                watch_patience=2), watch=True),
 ): register_method(_m)
+
+# %% ../nbs/16_bench.ipynb #98696f8c
+def _seed_full(variant:dict):
+    "learn/applied functions of one variant of the seed's full method (imported when first used)."
+    def learn(pipe, image, attribute, out, word, seed, steps):
+        from subattr.seedfull import seed_full_learn
+        return seed_full_learn(variant, pipe, image, attribute, out, word, seed, steps)
+    def applied(pipe, folders):
+        from subattr.seedfull import seed_full_applied
+        return seed_full_applied(pipe, folders)
+    return dict(learn=learn, applied=applied)
+
+def _noise_draw(pipe, reference, attribute, seed, n, steps)->dict:
+    from subattr.seedfull import attribute_noise
+    return dict(latents=attribute_noise(pipe, reference, attribute, seed, n, steps))
+
+_FULL = "the seed's full method (subattr.seedfull)"
+for _name, _v, _doc in (
+    ('seed-full', {}, 'filtered image features fused as the token\'s start and as an appended condition token, '
+     'routed to the seed\'s blocks, which then tune with the token'),
+    ('seed-full-token', dict(fusion='token'), 'seed-full, fused only as the token\'s start'),
+    ('seed-full-append', dict(fusion='append'), 'seed-full, fused only as the appended condition token'),
+    ('seed-full-nofilter', dict(filters=False), 'seed-full reading the encoder\'s unfiltered class token'),
+    ('seed-full-norouting', dict(routing=False), 'seed-full with the appended token at every cross-attention'),
+    ('seed-full-noft', dict(finetune=False), 'seed-full without block tuning (the token still tunes)'),
+): register_method(Method(_name, _FULL, _doc, **_seed_full(dict(fusion='both') | _v)))
+register_method(Method('seed-full+noise', _FULL, 'seed-full, sampling from attribute-driven initial noise',
+                       **_seed_full(dict(fusion='both')), draw=_noise_draw))
 
 # %% ../nbs/16_bench.ipynb #44a0cbb9
 TASKS = ('shape', 'appearance', 'cross-category', 'both')
@@ -157,11 +193,11 @@ def score_images(task:str, refs:list, ref_imgs:list, images)->list:
         rows.append(dict(row, target=target, leak=leak))
     return rows
 
-# %% ../nbs/16_bench.ipynb #c491091e
+# %% ../nbs/16_bench.ipynb #863244bc
 _WORDS = {'token': ('<s>', '<a>'), 'blocks': ('sks', 'ohwx')}
 
 def _concept_words(m:Method, n:int)->list:
-    mode = (m.recipe | m.shape).get('mode', 'token+blocks')
+    mode = (m.recipe | m.shape).get('mode', 'token+blocks')   # a method of its own (`learn`) trains a token
     return list(_WORDS['blocks' if mode == 'blocks' else 'token'][:n])
 
 def trained_params(folder)->int:
@@ -175,14 +211,28 @@ def trained_params(folder)->int:
             with safe_open(str(f), 'np') as s: n += sum(int(np.prod(s.get_slice(x).get_shape())) for x in s.keys())
     return n
 
-def learn(m:Method, pipe, image, attribute:str, out, word:str, seed:int, steps:int)->Path:
+def learn(m:Method, pipe, image, attribute:str, out, word:str, seed:int, steps:int, watch=None)->Path:
     "Run method `m` on one reference; the concept folder."
     if m.learn is not None: return Path(m.learn(pipe, image, attribute, out, word=word, seed=seed, steps=steps))
     from subattr.train import train
-    return train(pipe, image, out, progress=False, checkpoint_every=10**9, keep=1,
+    return train(pipe, image, out, progress=False, checkpoint_every=10**9, keep=1, watch=watch,
                  **m.config(attribute, word, seed, steps))
 
-# %% ../nbs/16_bench.ipynb #80af3e9d
+def leak_watch(task:str, ref:tuple, ref_img, word:str, item:dict, n_prompts:int=2):
+    ("The watch of one training run: draws validation prompts (other than the test's) with the word as it is "
+     "trained, and scores them as the task does.")
+    import torch
+    t = 'shape' if ref[1] == 'shape' else 'appearance'
+    prompts = target_prompts(t, [ref], [word], n_prompts, item['ref_seed'] + 7919)
+    def fn(pipe, step):
+        imgs = np.concatenate([pipe(p, num_inference_steps=item['sample_steps'], guidance_scale=item['guidance'],
+                                    generator=torch.Generator().manual_seed(item['seed']), output_type='np').images
+                               for p in prompts])
+        sc = score_images(t, [ref], [ref_img], (np.clip(imgs, 0, 1) * 255).round().astype(np.uint8))
+        return dict(target=float(np.mean([r['target'] for r in sc])), leak=float(np.mean([r['leak'] for r in sc])))
+    return fn
+
+# %% ../nbs/16_bench.ipynb #9e6e876f
 def bench_item(item:dict, pipe, images_dir=None)->list:
     "Train one method on one item's reference(s), draw its target prompts, score every image."
     from subattr.generate import generate
@@ -195,15 +245,18 @@ def bench_item(item:dict, pipe, images_dir=None)->list:
     with tempfile.TemporaryDirectory() as d:
         t0, folders = time.time(), []
         for k, ((s, attr, _), img) in enumerate(zip(refs, ref_imgs)):
-            folders.append(learn(m, pipe, img, attr, Path(d)/f'c{k}', words[k], item['seed'], item['steps']))
+            w = leak_watch(item['task'], refs[k], img, words[k], item) if m.watch else None
+            folders.append(learn(m, pipe, img, attr, Path(d)/f'c{k}', words[k], item['seed'], item['steps'], w))
         seconds = (time.time() - t0) / len(refs)
         n_params = sum(trained_params(f) for f in folders) // len(folders)
         applied = m.applied(pipe, folders) if m.applied is not None else nullcontext()
         rows, drawn = [], []
         with applied:
+            extra = (m.draw(pipe, ref_imgs[0], refs[0][1], item['seed'], item['samples'], item['sample_steps'])
+                     if m.draw is not None else {})
             for p in prompts:
                 imgs = generate(pipe, p, folders if m.applied is None else None, seed=item['seed'],
-                                n=item['samples'], steps=item['sample_steps'], guidance=item['guidance'])
+                                n=item['samples'], steps=item['sample_steps'], guidance=item['guidance'], **extra)
                 arr = np.stack([np.asarray(i.convert('RGB').resize((item['size'],) * 2)) for i in imgs])
                 for j, sc in enumerate(score_images(item['task'], refs, ref_imgs, arr)):
                     rows.append(dict(method=m.name, task=item['task'], ref=item['ref'], novel=refs[0][2],

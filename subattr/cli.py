@@ -273,6 +273,11 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
           checkpoint_every:int=None, # default: a quarter of the steps
           resume:store_true=False, # continue the run in OUT from its newest checkpoint
           quiet:store_true=False, # no progress bar
+          method:Param("'recipe' (the options above) or 'seed-full': the seed's full method (image features, filters, "
+                       "fusion, routing, then tuning)", str, choices=['recipe', 'seed-full'])='recipe',
+          parts:str=None, # seed-full: a fusion-maps file (`SeedParts.save`; default: the one shipped for toy v2)
+          image_encoder:str=None, # seed-full: a CLIP image encoder folder (default: the model's own)
+          filters:str=None, # seed-full: a filters file (`save_filters`; default: the one shipped for toy v2)
          ):
     "Learn the shape or the appearance of one image; write a concept folder."
     from subattr.concept import TrainConfig, check_run_folder
@@ -288,8 +293,28 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
     c = cfg.resolved()   # every setting, one sentence each
     check_model(model); _open(Path(image)); check_run_folder(Path(out), resume)
     if c.trains_blocks: check_selection(model, c.select)
+    if method == 'seed-full': return _train_seed_full(model, image, out, c, select, resume, quiet, parts, image_encoder,
+                                                      filters)
+    if parts or image_encoder or filters:
+        raise SubattrError('--parts, --image-encoder and --filters belong to --method seed-full.')
     from subattr.train import train as _train
     print(_train(model, image, out, cfg, resume=resume, progress=not quiet))
+
+# %% ../nbs/90_cli.ipynb #732a01b3
+def _train_seed_full(model, image, out, c, select, resume, quiet, parts, image_encoder, filters):
+    "`subattr train --method seed-full`: the seed's full method on one image (see 17a_seedfull)."
+    if resume: raise SubattrError('--method seed-full runs in one go; --resume is for the recipe method.')
+    for k, f in (('--parts', parts), ('--filters', filters)):
+        if f is not None and not Path(f).is_file(): raise SubattrError(f"{k} '{f}' does not exist.")
+    if image_encoder is not None and not Path(image_encoder).is_dir():
+        raise SubattrError(f"--image-encoder '{image_encoder}' is not a folder.")
+    from subattr.models import load_pipeline
+    from subattr.filters import load_filters
+    from subattr.seedfull import load_parts, seed_full_learn
+    pipe = load_pipeline(model, progress=False)
+    sp = load_parts(pipe, parts, image_encoder, load_filters(filters) if filters else None)
+    print(seed_full_learn(dict(fusion='both', select=select), pipe, image, c.attribute, out, c.token, c.seed, c.steps,
+                          parts=sp))
 
 # %% ../nbs/90_cli.ipynb #24f8a881
 @call_parse
@@ -302,8 +327,11 @@ def generate(model:Param('the base model the concepts were trained on', str, req
              steps:int=25, # denoising steps
              guidance:float=None, # classifier-free guidance (default: the pipeline's)
              n:int=1, # images (written side by side)
+             # a black-and-white PNG at the model's resolution: draw the prompt's '{}' in the white shape
+             mask:str=None,
+             mask_word:str='blob', # with --mask: the word '{}' becomes (on the toy, 'blob' names no fixed shape)
             ):
-    "Draw a prompt with concepts applied."
+    "Draw a prompt with concepts applied (or in a mask's shape, with --mask)."
     import math
     from subattr.concept import load_concept, check_prompt_uses
     if Path(out).suffix.lower() != '.png': raise SubattrError(f"'{out}' should end in .png.")
@@ -314,12 +342,25 @@ def generate(model:Param('the base model the concepts were trained on', str, req
     if scale and not all(math.isfinite(s) for s in scale):
         raise SubattrError(f'Every --scale must be a finite number; got {scale}.')
     check_prompt_uses(prompt, concepts)
+    if mask is not None:
+        from subattr.images import check_mask   # binary, empty, full: refused before the model loads
+        if '{}' not in prompt: raise SubattrError("With --mask, the prompt needs '{}' where the masked thing goes.")
+        check_mask(mask, None)
     import torch
     from subattr.generate import generate as _generate
     from subattr.models import load_pipeline
     from subattr.images import image_row
     pipe = load_pipeline(model, progress=False, device='cuda' if torch.cuda.is_available() else 'cpu')
-    imgs = _generate(pipe, prompt, concepts, scales=scale, seed=seed, steps=steps, guidance=guidance, n=n)
+    from subattr.seedfull import SEEDFULL_FILE, seed_full_applied, draw_mask
+    if mask is None and not any((c.path/SEEDFULL_FILE).exists() for c in concepts):
+        imgs = _generate(pipe, prompt, concepts, scales=scale, seed=seed, steps=steps, guidance=guidance, n=n)
+    else:   # a mask, or a seed-full concept (its appended condition token is drawn through subattr)
+        if scale and any(s != 1 for s in scale): raise SubattrError('--scale is not available with --mask '
+                                                                   'or seed-full concepts; leave it at 1.')
+        g = guidance if guidance is not None else 4.
+        with seed_full_applied(pipe, [c.path for c in concepts]):
+            imgs = (draw_mask(pipe, mask, prompt, mask_word, seed, n, steps, g) if mask is not None else
+                    _generate(pipe, prompt, None, seed=seed, steps=steps, guidance=guidance, n=n))
     grid = image_row(imgs)
     _write_atomic(out, lambda p: grid.save(p, format='PNG'))
     print(out)

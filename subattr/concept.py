@@ -71,6 +71,8 @@ class TrainConfig:
     prior_weight:float=1.0 # weight of the prior-preservation loss
     val_prompts:tuple=() # prompts drawn every `val_every` steps ('{}' is the token)
     val_every:int=0 # 0: no validation images
+    watch_every:int=0 # with a `watch` given to `train`: check the other attribute's leak every N steps (0: never)
+    watch_patience:int=2 # stop after this many checks in a row below the best; the best state is what is kept
     checkpoint_every:int|None=None # default: a quarter of the steps
     keep:int=2 # complete checkpoints kept
     seed:int=0 # every random draw of the run follows from it
@@ -98,7 +100,8 @@ def resolved(self:TrainConfig)->TrainConfig:
                 val_prompts=tuple(self.val_prompts))
     for k in ('steps', 'batch_size', 'grad_accum', 'n_vectors', 'keep', 'checkpoint_every', 'n_class'):
         if getattr(c, k) < 1: raise SubattrError(f'{k.replace("_", "-")} must be at least 1; got {getattr(c, k)}.')
-    for k in ('val_every', 'warmup'):
+    if c.watch_patience < 1: raise SubattrError(f'watch-patience must be at least 1; got {c.watch_patience}.')
+    for k in ('val_every', 'warmup', 'watch_every'):
         if c.__dict__[k] < 0: raise SubattrError(f'{k.replace("_", "-")} must be 0 or more; got {c.__dict__[k]}.')
     for k in ('lr_token', 'lr_blocks', 'crop_scale'):
         v = c.__dict__[k]

@@ -13,7 +13,8 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from .core import SubattrError
 
 # %% auto #0
-__all__ = ['MIN_SIDE', 'MAX_PIXELS', 'RefImage', 'to_rgb', 'fit_image', 'model_resolution', 'load_image', 'image_row']
+__all__ = ['MIN_SIDE', 'MAX_PIXELS', 'RefImage', 'to_rgb', 'fit_image', 'model_resolution', 'load_image', 'check_mask',
+           'image_row']
 
 # %% ../nbs/03_images.ipynb #64d62f90
 MIN_SIDE = 64 # smallest side accepted, in pixels
@@ -176,6 +177,29 @@ def load_image(src, # a path, a PIL image, a NumPy array or a torch tensor
     import torch
     t = torch.from_numpy(np.asarray(img, dtype=np.float32).copy()).permute(2, 0, 1)[None] / 127.5 - 1
     return RefImage(img, t, name, (w, h), notes)
+
+# %% ../nbs/03_images.ipynb #71312734
+def check_mask(mask, # a path, PIL image or array
+               size:int|None, # the model's resolution (None: any square size, the check before a model loads)
+              )->np.ndarray:
+    "The mask as a size×size bool array, or one sentence saying what is wrong with it."
+    name = f"The mask '{mask}'" if isinstance(mask, (str, Path)) else 'The mask'
+    img = _open(Path(mask)) if isinstance(mask, (str, Path)) else mask
+    a = np.asarray(img.convert('L') if isinstance(img, Image.Image) else img)
+    if a.ndim == 3: a = a[..., :3].mean(-1)
+    if size is None and a.shape[0] != a.shape[1]:
+        raise SubattrError(f"{name} is {a.shape[1]}×{a.shape[0]} pixels; a mask is square, at the model's resolution.")
+    if size is not None and a.shape != (size, size):
+        raise SubattrError(f'{name} is {a.shape[1]}×{a.shape[0]} pixels; this model draws {size}×{size}, '
+                           'so give a mask of that size.')
+    v = np.unique(a)
+    if (len(v) == 1 and v[0] not in (0, 1, 255)) or len(v) > 2 or (len(v) == 2 and not (v[0] == 0 and v[-1] in (1, 255))):
+        raise SubattrError(f'{name} is not binary (it has grey levels besides black and white); give black '
+                           '(background) and white (the shape) only.')
+    m = a > 0
+    if not m.any(): raise SubattrError(f'{name} is empty (all black); paint the shape in white.')
+    if m.all(): raise SubattrError(f'{name} is full (all white): it has no shape; leave the background black.')
+    return m
 
 # %% ../nbs/03_images.ipynb #72279b3a
 def image_row(images:list)->Image.Image:

@@ -23,13 +23,14 @@ from .images import load_image, model_resolution, image_row
 
 # %% auto #0
 __all__ = ['EXTENDABLE', 'PlaceholderToken', 'complete_checkpoints', 'save_checkpoint', 'load_checkpoint', 'newest_checkpoint',
-           'TrainingStopped', 'restored', 'train', 'tuned']
+           'TrainingStopped', 'restored', 'train', 'LeakWatch', 'tuned']
 
 # %% ../nbs/06_train.ipynb #4b15db81
 class PlaceholderToken:
     "Trainable vectors for a new token in every text encoder of a pipeline."
     def __init__(self, pipe, token:str, init_word:str, n:int=1,
-                 names:list|None=None): # the tokenizer entries (default: `token_names(token, n)`; a routed token's)
+                 names:list|None=None, # the tokenizer entries (default: `token_names(token, n)`; a routed token's)
+                 init_vectors:list|None=None): # per text encoder, a start vector (D or n×D) instead of the word's
         self.names = list(names) if names is not None else token_names(token, n)
         self.pipe, self.token, self.n = pipe, token, len(self.names)
         self.vectors, self.init, self.ids = [], [], []
@@ -45,10 +46,16 @@ class PlaceholderToken:
             ids = tok.convert_tokens_to_ids(self.names)
             with torch.no_grad():
                 v = emb.weight[init_ids].float().mean(0)   # a word of several tokens starts from their mean
+                if init_vectors is not None:
+                    v = torch.as_tensor(init_vectors[len(self.ids)]).float().to(v.device)
+                    if v.shape[-1] != emb.weight.shape[1]:
+                        raise SubattrError(f'A start vector of width {v.shape[-1]} does not fit this text encoder '
+                                           f'(width {emb.weight.shape[1]}).')
+                v = v.expand(self.n, -1) if v.ndim == 1 else v
                 emb.weight[ids] = v.to(emb.weight.dtype)
             self.ids.append(torch.tensor(ids))
-            self.init.append(v.repeat(self.n, 1).clone())
-            self.vectors.append(nn.Parameter(v.repeat(self.n, 1).clone()))
+            self.init.append(v.clone())
+            self.vectors.append(nn.Parameter(v.clone()))
         self._hooks = []
     def parameters(self)->list: return list(self.vectors)
     def _post(self, i):
@@ -169,7 +176,7 @@ def _check_out(out:Path, record:dict, resume:bool):
     if old is None: return
     diff = [k for k in sorted(set(old.get('config', {})) | set(record['config']))
             if old.get('config', {}).get(k) != record['config'].get(k)]
-    diff += [k for k in ('model', 'fingerprint', 'image_sha256') if old.get(k) != record[k]]
+    diff += [k for k in ('model', 'fingerprint', 'image_sha256', 'token_init_sha256') if old.get(k) != record.get(k)]
     other = [k for k in diff if k not in EXTENDABLE]
     if other: raise SubattrError(f"'{out}' holds a different run ({', '.join(other)} differ); "
                                  "resume needs the same settings.")
@@ -325,6 +332,9 @@ def train(model, # a loaded pipeline (restored on exit), or 'tiny', 'toy', a loc
           device:str|None=None, # default: CUDA when available
           progress:bool=True, # a tqdm bar on stderr
           callback=None, # called as callback(step, loss, state) after every optimiser step
+          token_init=None, # the token's start vectors, one tensor per text encoder, instead of `init_word`'s
+          # watch(pipe, step) -> {'target': rate, 'leak': rate}, called every `watch_every` steps (see `LeakWatch`)
+          watch=None,
           **overrides)->Path:
     "Learn one attribute of `image`; write checkpoints while training and the concept folder at the end."
     cfg = replace(cfg or TrainConfig(), **overrides).resolved()
@@ -363,12 +373,16 @@ def train(model, # a loaded pipeline (restored on exit), or 'tiny', 'toy', a loc
     _check_prompt_fits(pipe, cfg)
     image_sha = hashlib.sha256(ref.tensor.numpy().tobytes()).hexdigest()[:16]
     record = _run_record(cfg, name, fingerprint(pipe), image_sha)
+    if token_init is not None:   # a run started from other vectors is another run
+        token_init = [token_init] if torch.is_tensor(token_init) else list(token_init)
+        record['token_init_sha256'] = hashlib.sha256(b''.join(torch.as_tensor(v).float().numpy().tobytes()
+                                                              for v in token_init)).hexdigest()[:16]
     _check_out(out, record, resume)
     existed, empty = out.exists(), not out.exists() or not any(out.iterdir())
     try:
         with restored(pipe) as guard:
             return _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard,
-                          owned=not loaded)
+                          owned=not loaded, token_init=token_init, watch=watch)
     except BaseException:
         # a run that never checkpointed leaves nothing
         if empty and not complete_checkpoints(out): _undo_new_run(out, existed)
@@ -399,11 +413,12 @@ def _start(out:Path, cfg:TrainConfig, record:dict, resume:bool, say)->tuple:
     return last_ckpt, ck
 
 # %% ../nbs/06_train.ipynb #c62de2cf
-def _trainables(pipe, cfg:TrainConfig, bm, sel, guard, dev)->SimpleNamespace:
+def _trainables(pipe, cfg:TrainConfig, bm, sel, guard, dev, token_init=None)->SimpleNamespace:
     "The token, the block parameters (LoRA or full), their optimiser and schedule."
     from diffusers.optimization import get_scheduler
     unet = pipe.unet
-    token = PlaceholderToken(pipe, cfg.token, cfg.init_word, names=_placeholder_names(cfg)) if cfg.trains_token else None
+    token = (PlaceholderToken(pipe, cfg.token, cfg.init_word, names=_placeholder_names(cfg), init_vectors=token_init)
+             if cfg.trains_token else None)
     base, block_params, lora_names = {}, {}, []
     if cfg.trains_blocks:
         if cfg.lora_rank:
@@ -462,6 +477,30 @@ def _trainable_state(t:SimpleNamespace)->dict:
     d = t.token.state() if t.token else {}
     return d | {f'unet.{n}': p.detach().float().cpu() for n, p in t.params.items()}
 
+# %% ../nbs/06_train.ipynb #727eec3e
+class LeakWatch:
+    ("Training's guard against over-fitting: calls `fn(pipe, step)` -> {'target': rate, 'leak': rate}, keeps the "
+     "trained state with the best target − leak, and says to stop after `patience` checks in a row below it.")
+    def __init__(self, fn, patience:int=2):
+        self.fn, self.patience, self.log, self.best, self.state, self.bad = fn, patience, [], None, None, 0
+    def __call__(self, pipe, step:int, t)->bool:
+        "Check now (sampling in eval mode); True when training should stop."
+        pipe.unet.eval()
+        with torch.no_grad(): r = self.fn(pipe, step)
+        pipe.unet.train()
+        score = float(r['target']) - float(r['leak']); self.log.append(dict(step=step, **r))
+        if self.best is None or score > self.best[0]:
+            self.best, self.state, self.bad = (score, step), _trainable_state(t), 0
+        else: self.bad += 1
+        return self.bad >= self.patience
+    def restore(self, t):
+        "Put the best state back into the trained token and parameters."
+        if self.state is None: return
+        if t.token: t.token.load_state(self.state)
+        with torch.no_grad():
+            for n, p in t.params.items(): p.copy_(self.state[f'unet.{n}'])
+    def record(self)->dict: return dict(checks=self.log, best_step=self.best[1] if self.best else None)
+
 # %% ../nbs/06_train.ipynb #23fc6b08
 def _loss_fn(pipe, cfg:TrainConfig, gen):
     "loss(parts): one UNet pass over every part (the reference's views, class images for prior preservation)."
@@ -516,7 +555,8 @@ def _step(pipe, cfg:TrainConfig, c:SimpleNamespace, t:SimpleNamespace, loss_of, 
     return total
 
 # %% ../nbs/06_train.ipynb #0ca773f4
-def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard, owned=False):
+def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, callback, t0, guard, owned=False,
+           token_init=None, watch=None):
     "The loop of `train`, after every input has been checked."
     from tqdm.auto import tqdm
     started = _start(out, cfg, record, resume, lambda m: print(f'subattr train: {m}', file=sys.stderr, flush=True))
@@ -532,7 +572,7 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     for m in [pipe.unet, pipe.vae] + [te for _, te in _text_parts(pipe)]: m.requires_grad_(False); m.eval()
     gen = torch.Generator().manual_seed(cfg.seed)
     class_imgs = _class_images(pipe, cfg, out, res) if cfg.class_prompt else None   # the untouched base model's
-    t = _trainables(pipe, cfg, bm, sel, guard, dev)
+    t = _trainables(pipe, cfg, bm, sel, guard, dev, token_init)
     c = _cached(pipe, cfg, ref, res, dev, t.token, class_imgs, guard.release if owned and not cfg.val_every else None)
     loss_of = _loss_fn(pipe, cfg, gen)
     start, history = _resumed(ck, last_ckpt, t, gen)
@@ -540,6 +580,7 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     if progress: print(f'subattr train: {cfg.mode} on {cfg.select if cfg.trains_blocks else "no blocks"}, '
                        f'steps {start}..{cfg.steps}', file=sys.stderr, flush=True)
     pipe.unet.train()
+    w = LeakWatch(watch, cfg.watch_patience) if watch is not None and cfg.watch_every else None
     with ExitStack() as stack:
         caught = stack.enter_context(_catch_signals())
         if t.params and not t.lora_names: stack.enter_context(train_only(pipe, sel))   # only the selection learns
@@ -551,7 +592,8 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
             bar.update(1); bar.set_postfix(loss=f'{total:.4f}', refresh=False)
             if callback is not None: callback(done, total, dict(token=t.token, params=t.params, pipe=pipe))
             if cfg.val_every and done % cfg.val_every == 0: _validate(pipe, cfg, out, done, res)
-            if done % cfg.checkpoint_every == 0 or done == cfg.steps or caught:
+            stop = w is not None and done % cfg.watch_every == 0 and w(pipe, done, t)
+            if done % cfg.checkpoint_every == 0 or done == cfg.steps or caught or stop:
                 state = _trainable_state(t)
                 if not all(torch.isfinite(v).all() for v in state.values()):
                     raise _stopped(f'the trained weights became non-finite by step {done}', done, last_ckpt)
@@ -562,8 +604,11 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
                 raise TrainingStopped(f'{name} received: stopped after step {done} of {cfg.steps}; checkpoint saved '
                                       f'in {last_ckpt}; run again with --resume to continue.', done, last_ckpt,
                                       128 + caught[0])
+            if stop: break
     bar.close()
-    _write_concept(pipe, cfg, out, record, t.token, t.params, t.base, t.lora_names, history, time.time() - t0, bm, sel)
+    if w is not None: w.restore(t)   # the concept is the best state the watch saw
+    _write_concept(pipe, cfg, out, record, t.token, t.params, t.base, t.lora_names, history, time.time() - t0, bm, sel,
+                   watch=w.record() if w is not None else None)
     return out
 
 # %% ../nbs/06_train.ipynb #058f98fa
@@ -623,7 +668,8 @@ def tuned(pipe, # a loaded pipeline: trained in place, drawn with inside the blo
         with concepts_applied(pipe, [run], [scale]): yield run
 
 # %% ../nbs/06_train.ipynb #b4672077
-def _write_concept(pipe, cfg, out:Path, record, token, block_params, base, lora_names, history, seconds, bm, sel):
+def _write_concept(pipe, cfg, out:Path, record, token, block_params, base, lora_names, history, seconds, bm, sel,
+                   watch=None):
     "Write the concept files, then `subattr.json` last (its presence marks a complete concept)."
     files = {}
     if token:
@@ -660,6 +706,6 @@ def _write_concept(pipe, cfg, out:Path, record, token, block_params, base, lora_
                 modules=sel.modules if sel is not None else [],
                 lora=dict(rank=cfg.lora_rank, alpha=cfg.lora_alpha, targets=lora_names) if lora_names else None,
                 files=files, steps=cfg.steps, seed=cfg.seed, prompt=cfg.prompt, image_sha256=record['image_sha256'],
-                loss=history, seconds=round(seconds, 2), config=record['config'])
+                loss=history, seconds=round(seconds, 2), config=record['config'], watch=watch)
     # written last: its presence marks a complete concept
     atomic_text(out/'subattr.json', json.dumps(meta, indent=1))
