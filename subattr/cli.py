@@ -278,6 +278,7 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
           parts:str=None, # seed-full: a fusion-maps file (`SeedParts.save`; default: the one shipped for toy v2)
           image_encoder:str=None, # seed-full: a CLIP image encoder folder (default: the model's own)
           filters:str=None, # seed-full: a filters file (`save_filters`; default: the one shipped for toy v2)
+          width:float=1.0, # channel multiplier for the *-random architectures
          ):
     "Learn the shape or the appearance of one image; write a concept folder."
     from subattr.concept import TrainConfig, check_run_folder
@@ -291,17 +292,17 @@ def train(model:Param('the base model: tiny, toy, a diffusers folder or a hub id
                       grad_checkpointing=grad_checkpointing, resolution=resolution,
                       class_prompt=class_prompt, val_every=val_every, checkpoint_every=checkpoint_every)
     c = cfg.resolved()   # every setting, one sentence each
-    check_model(model); _open(Path(image)); check_run_folder(Path(out), resume)
+    check_model(model); check_width(width); _open(Path(image)); check_run_folder(Path(out), resume)
     if c.trains_blocks: check_selection(model, c.select)
-    if method == 'seed-full': return _train_seed_full(model, image, out, c, select, resume, quiet, parts, image_encoder,
+    if method == 'seed-full': return _train_seed_full(model, image, out, c, select, resume, width, parts, image_encoder,
                                                       filters)
     if parts or image_encoder or filters:
         raise SubattrError('--parts, --image-encoder and --filters belong to --method seed-full.')
     from subattr.train import train as _train
-    print(_train(model, image, out, cfg, resume=resume, progress=not quiet))
+    print(_train(model, image, out, cfg, resume=resume, progress=not quiet, width=width))
 
 # %% ../nbs/90_cli.ipynb #732a01b3
-def _train_seed_full(model, image, out, c, select, resume, quiet, parts, image_encoder, filters):
+def _train_seed_full(model, image, out, c, select, resume, width, parts, image_encoder, filters):
     "`subattr train --method seed-full`: the seed's full method on one image (see 17a_seedfull)."
     if resume: raise SubattrError('--method seed-full runs in one go; --resume is for the recipe method.')
     for k, f in (('--parts', parts), ('--filters', filters)):
@@ -311,7 +312,7 @@ def _train_seed_full(model, image, out, c, select, resume, quiet, parts, image_e
     from subattr.models import load_pipeline
     from subattr.filters import load_filters
     from subattr.seedfull import load_parts, seed_full_learn
-    pipe = load_pipeline(model, progress=False)
+    pipe = load_pipeline(model, width=width, progress=False)
     sp = load_parts(pipe, parts, image_encoder, load_filters(filters) if filters else None)
     print(seed_full_learn(dict(fusion='both', select=select), pipe, image, c.attribute, out, c.token, c.seed, c.steps,
                           parts=sp))
