@@ -118,20 +118,28 @@ def world_render(out:Param('the PNG to write', str, required=True)=None,
                  novel:Param("draw this attribute from Open ShapesWorld's held-out regions, "
                              "the others from its seen ones", str, choices=['shape', 'color', 'texture'])=None,
                  json:store_true=False, # print the ground truth as JSON (every parameter of an Open ShapesWorld scene)
+                 # with --novel: write the scene's silhouette as a black-and-white mask (for `generate --mask`)
+                 mask:store_true=False,
                 ):
     "Render one ShapesWorld image (or, with --novel, an Open ShapesWorld reference) and print its ground truth."
     import random
     from dataclasses import asdict
     from PIL import Image
+    if mask and not novel: raise SubattrError('--mask writes an Open ShapesWorld silhouette; give --novel shape too.')
     if novel:
         if shape or color or texture:
             raise SubattrError('--shape, --color and --texture name the first world\'s values; '
                                '--novel draws an Open ShapesWorld scene, so give one or the other.')
         from subattr.openworld import describe, render as render2, sample_scene
         s = sample_scene(random.Random(seed), novel=novel)
-        _write_atomic(out, lambda p: Image.fromarray(render2(s)).save(p, format='PNG'))
+        if mask:
+            from subattr.openworld import scene_mask, _SS
+            m = (scene_mask(s).reshape(64, _SS, 64, _SS).mean((1, 3)) > .5).astype('uint8') * 255
+            _write_atomic(out, lambda p: Image.fromarray(m).save(p, format='PNG'))
+        else: _write_atomic(out, lambda p: Image.fromarray(render2(s)).save(p, format='PNG'))
         if json: print(_json.dumps(dict(file=str(out), caption=describe(s), novel=novel, **asdict(s)), indent=1))
-        else: print(f'{out}: {_with_article(describe(s))} (novel {novel}, no word for it was seen in training)')
+        else: print(f"{out}: {'the silhouette of ' if mask else ''}{_with_article(describe(s))} "
+                    f'(novel {novel}, no word for it was seen in training)')
         return
     from subattr.shapesworld import render, sample_thing, caption, _check
     for k, v in (('shape', shape), ('color', color), ('texture', texture)):

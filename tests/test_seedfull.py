@@ -85,3 +85,12 @@ def test_mask_of_the_wrong_size_is_one_sentence(tmp_path):
     r = run('generate', '--model', 'toy', '--prompt', 'a red {}', '--mask', _mask(tmp_path/'m.png', 32),
             '--out', tmp_path/'x.png')
     assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and 'this model draws 64×64' in r.stderr
+
+def test_readme_mask_example(tmp_path):
+    from test_readme import readme_commands
+    for args in readme_commands('subattr world render --novel shape --seed 3 --mask'):
+        r = run(*args, '--threads', '1', cwd=tmp_path)
+        assert r.returncode == 0, (args, r.stderr)
+    from subattr.seedfull import mask_iou
+    img = Image.open(tmp_path/'red-mask.png'); m = np.asarray(Image.open(tmp_path/'mask.png')) > 0
+    assert mask_iou([img], m)[0] > .3   # even toy v1, which has no word 'blob', draws inside the silhouette
