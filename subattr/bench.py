@@ -147,7 +147,7 @@ def task_references(task:str, # one of TASKS
         return [(sample_scene(rng, novel=app, shape=_shape(rng, kind)), 'appearance', app)]
     return [(sample_scene(rng, novel='shape'), 'shape', 'shape'), (sample_scene(rng, novel=app), 'appearance', app)]
 
-# %% ../nbs/16_bench.ipynb #c936fb4b
+# %% ../nbs/16_bench.ipynb #1f8ce3c3
 def _named_shape(rng, family:str|None=None, avoid:str|None=None):
     from subattr.openworld import seen_value, shape_words
     while True:
@@ -160,7 +160,9 @@ def target_prompts(task:str, refs:list, words:list, n:int, seed:int=0)->list:
     from subattr.openworld import seen_value, color_words, texture_words, shape_words, hue_name
     rng, out = _rng('bench-prompts', task, [asdict(r) for r, _, _ in refs], seed), []
     ref = refs[0][0]
-    while len(out) < n:
+    if task == 'both': return [f'a {words[1]} {words[0]}'] * n   # one prompt; each copy is drawn with its own seed
+    for _ in range(2000):
+        if len(out) == n: return out
         if task == 'shape':
             c, t = seen_value('color', rng), seen_value('texture', rng)
             if hue_name(c.hue) == hue_name(ref.color.hue) or t.kind == ref.texture.kind: continue
@@ -170,9 +172,9 @@ def target_prompts(task:str, refs:list, words:list, n:int, seed:int=0)->list:
             other = {'angular': 'round', 'round': 'angular'}[_family(ref.shape)] if task == 'cross-category' else None
             s = _named_shape(rng, other, avoid=shape_words(ref.shape)['name'])
             p = f"a {words[0]} {shape_words(s)['name']}"
-        else: p = f'a {words[1]} {words[0]}'
-        if p not in out or task == 'both': out.append(p)
-    return out
+        if p not in out: out.append(p)
+    raise SubattrError(f"The task '{task}' has only {len(out)} different target prompts for this reference; "
+                       f'ask for {len(out)} or fewer.')
 
 # %% ../nbs/16_bench.ipynb #14dcca3b
 def score_images(task:str, refs:list, ref_imgs:list, images)->list:
@@ -232,7 +234,7 @@ def leak_watch(task:str, ref:tuple, ref_img, word:str, item:dict, n_prompts:int=
         return dict(target=float(np.mean([r['target'] for r in sc])), leak=float(np.mean([r['leak'] for r in sc])))
     return fn
 
-# %% ../nbs/16_bench.ipynb #9e6e876f
+# %% ../nbs/16_bench.ipynb #1c9c4096
 def bench_item(item:dict, pipe, images_dir=None)->list:
     "Train one method on one item's reference(s), draw its target prompts, score every image."
     from subattr.generate import generate
@@ -254,8 +256,8 @@ def bench_item(item:dict, pipe, images_dir=None)->list:
         with applied:
             extra = (m.draw(pipe, ref_imgs[0], refs[0][1], item['seed'], item['samples'], item['sample_steps'])
                      if m.draw is not None else {})
-            for p in prompts:
-                imgs = generate(pipe, p, folders if m.applied is None else None, seed=item['seed'],
+            for pi, p in enumerate(prompts):   # each prompt its own noise (the `both` task repeats its one prompt)
+                imgs = generate(pipe, p, folders if m.applied is None else None, seed=item['seed'] * 1000 + pi,
                                 n=item['samples'], steps=item['sample_steps'], guidance=item['guidance'], **extra)
                 arr = np.stack([np.asarray(i.convert('RGB').resize((item['size'],) * 2)) for i in imgs])
                 for j, sc in enumerate(score_images(item['task'], refs, ref_imgs, arr)):
@@ -271,7 +273,7 @@ def bench_item(item:dict, pipe, images_dir=None)->list:
         image_row([Image.fromarray(a) for a in ref_imgs + drawn]).save(Path(images_dir)/f'{item_key(item)}.png')
     return rows
 
-# %% ../nbs/16_bench.ipynb #b2001f7d
+# %% ../nbs/16_bench.ipynb #1cced1fc
 QUICK = dict(methods=('textual-inversion', 'dreambooth-lora', 'custom-diffusion', 'seed-split'),
              tasks=('shape', 'appearance'), refs=2, seeds=1, prompts=2, samples=2, steps=100, sample_steps=20)
 
@@ -286,7 +288,12 @@ def bench_items(methods, tasks, refs:int, seeds:int, prompts:int, samples:int, s
     n = lambda t: refs if t == 'shape' else 2 * refs
     return [dict(model=str(model), method=k, task=t, ref=i, ref_seed=ref_seed, seed=s, steps=steps, prompts=prompts,
                  samples=samples, sample_steps=sample_steps, guidance=guidance, size=size)
-            for k in methods for t in tasks for i in range(n(t)) for s in range(seeds)]
+            for k in methods for t in tasks if not (t == 'both' and _routed(METHODS[k]))
+            for i in range(n(t)) for s in range(seeds)]
+
+def _routed(m:Method)->bool:
+    "A routed-token method (P+, ProSpect): one routed token per prompt, so it sits out the `both` task."
+    return bool((m.recipe | m.shape).get('routing'))
 
 def check_prompts(pipe, items:list):
     ("Refuse, before anything trains, a target prompt the text encoder would cut: the bench's prompts use Open "
@@ -316,7 +323,7 @@ def bench(pipe, # the loaded base pipeline (a model trained on Open ShapesWorld:
     pipe.set_progress_bar_config(disable=True)
     return run_items(items, lambda it: bench_item(it, pipe, Path(out)/'images'), out, 'bench', progress)
 
-# %% ../nbs/16_bench.ipynb #a9a95d7d
+# %% ../nbs/16_bench.ipynb #0a9f91a5
 def bench_summary(rows:list)->list:
     "Per method and task: target and leak rates with 95% intervals, parameters, steps, seconds per run."
     from subattr.readout import rate_ci
@@ -348,6 +355,8 @@ def bench_markdown(summary:list, title:str='subattr bench')->str:
               'also has a reference attribute the prompt asked to change.']
     for m in dict.fromkeys(s['method'] for s in summary):
         if m in METHODS: lines.append(f'- **{m}**: {METHODS[m].doc} ({METHODS[m].anchor}).')
+    if any(_routed(METHODS[m]) for m in dict.fromkeys(s['method'] for s in summary) if m in METHODS):
+        lines.append('- P+ and ProSpect route one token per prompt, so they sit out the `both` task.')
     return '\n'.join(lines) + '\n'
 
 def plot_bench(summary:list, axes=None):
@@ -406,7 +415,7 @@ def write_bench(rows:list, out, title:str='subattr bench', real:bool=False)->lis
     if not real: bench_grids(rows, out)
     return summ
 
-# %% ../nbs/16_bench.ipynb #56b7f01a
+# %% ../nbs/16_bench.ipynb #cfd76870
 def read_manifest(manifest, # the manifest JSON file
                   references, # the folder its image names are relative to
                  )->list:
@@ -435,7 +444,7 @@ def read_manifest(manifest, # the manifest JSON file
             raise SubattrError(f'{where}: prompts must be a non-empty list of strings.')
         bad = [p for p in ps if p.count('{}') != 1]
         if bad: raise SubattrError(f"{where}: the prompt {bad[0]!r} needs one '{{}}' where the concept's word goes.")
-        out.append(dict(image=f, attribute=e['attribute'], prompts=list(ps)))
+        out.append(dict(image=f, name=str(e['image']), attribute=e['attribute'], prompts=list(ps)))
     return out
 
 # %% ../nbs/16_bench.ipynb #4fd8434f
@@ -483,24 +492,28 @@ class Scorers:
             for r, v in zip(rows, (e @ er.T)[:, 0].tolist()): r['dino'] = float(v)
         return rows
 
-# %% ../nbs/16_bench.ipynb #8fe5ee18
+# %% ../nbs/16_bench.ipynb #4392daa5
 def real_items(entries:list, methods, seeds:int, samples:int, steps:int, sample_steps:int, guidance:float=7.5,
                model:str='', resolution:int|None=None)->list:
     "The work items of a real-image bench: every method × manifest entry × seed."
     for k in methods:
         if k not in METHODS: raise SubattrError(f"Unknown method '{k}'; methods are {', '.join(METHODS)}.")
-    return [dict(model=str(model), method=k, image=str(e['image']), attribute=e['attribute'], prompts=e['prompts'],
-                 seed=s, steps=steps, samples=samples, sample_steps=sample_steps, guidance=guidance,
-                 resolution=resolution) for k in methods for e in entries for s in range(seeds)]
+    import hashlib
+    # named by the photo's file name and content, not its folder: a moved folder resumes, an edited photo reruns
+    sha = {str(e['image']): hashlib.sha256(Path(e['image']).read_bytes()).hexdigest()[:16] for e in entries}
+    return [dict(model=str(model), method=k, image=e.get('name', Path(e['image']).name), image_sha=sha[str(e['image'])],
+                 attribute=e['attribute'], prompts=e['prompts'], seed=s, steps=steps, samples=samples,
+                 sample_steps=sample_steps, guidance=guidance, resolution=resolution)
+            for k in methods for e in entries for s in range(seeds)]
 
-def real_item(item:dict, pipe, scorers:Scorers|None=None)->list:
+def real_item(item:dict, pipe, scorers:Scorers|None=None, references='.')->list:
     "Train one method on one photo, draw its prompts, score each image with the metrics (and CLIP/DINO)."
     from subattr.generate import generate
     from subattr.images import load_image, model_resolution
     from subattr.readout import metric_readout
     m, attr = METHODS[item['method']], item['attribute']
     res = item['resolution'] or model_resolution(pipe)
-    ref = np.asarray(load_image(item['image'], size=res).image)
+    ref = np.asarray(load_image(Path(references)/item['image'], size=res).image)
     word = _concept_words(m, 1)[0]
     other = 'appearance' if attr == 'shape' else 'shape'
     rows = []
@@ -508,15 +521,18 @@ def real_item(item:dict, pipe, scorers:Scorers|None=None)->list:
         t0 = time.time()
         run = learn(m, pipe, ref, attr, Path(d)/'c', word, item['seed'], item['steps'])
         seconds, n_params = time.time() - t0, trained_params(run)
-        for p in item['prompts']:
-            imgs = generate(pipe, p.replace('{}', word), [run] if m.applied is None else None, seed=item['seed'],
-                            n=item['samples'], steps=item['sample_steps'], guidance=item['guidance'],
-                            height=res, width=res)
+        extra = m.draw(pipe, ref, attr, item['seed'], item['samples'], item['sample_steps']) if m.draw else {}
+        with (m.applied(pipe, [run]) if m.applied is not None else nullcontext()):
+            drawn = [generate(pipe, p.replace('{}', word), [run] if m.applied is None else None,
+                              seed=item['seed'] * 1000 + pi, n=item['samples'], steps=item['sample_steps'],
+                              guidance=item['guidance'], height=res, width=res, **extra)
+                     for pi, p in enumerate(item['prompts'])]
+        for p, imgs in zip(item['prompts'], drawn):
             arr = [np.asarray(i.convert('RGB')) for i in imgs]
-            extra = scorers(arr, ref, p.replace('{}', '').replace('  ', ' ')) if scorers else [{}] * len(arr)
-            for j, (a, x) in enumerate(zip(arr, extra)):
+            sims = scorers(arr, ref, p.replace('{}', '').replace('  ', ' ')) if scorers else [{}] * len(arr)
+            for j, (a, x) in enumerate(zip(arr, sims)):
                 r = metric_readout(a, ref)
-                rows.append(dict(method=m.name, task=f'real-{attr}', ref=Path(item['image']).name, seed=item['seed'],
+                rows.append(dict(method=m.name, task=f'real-{attr}', ref=item['image'], seed=item['seed'],
                                  prompt=p, image=j, target=r[attr] == 'reference', leak=r[other] == 'reference',
                                  shape_score=r['shape_ref_score'], appearance_score=r['appearance_ref_score'],
                                  params=n_params, steps=item['steps'], seconds=round(seconds, 2), **x))
@@ -532,7 +548,7 @@ def bench_real(pipe, references, manifest, out='bench-out', methods=None, seeds:
                        resolution)
     scorers = Scorers(clip, dino) if clip or dino else None
     pipe.set_progress_bar_config(disable=True)
-    return run_items(items, lambda it: real_item(it, pipe, scorers), out, 'bench-real', progress)
+    return run_items(items, lambda it: real_item(it, pipe, scorers, references), out, 'bench-real', progress)
 
 # %% ../nbs/16_bench.ipynb #a4195839
 def real_summary(rows:list)->list:

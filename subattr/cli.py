@@ -125,7 +125,8 @@ def world_render(out:Param('the PNG to write', str, required=True)=None,
     import random
     from dataclasses import asdict
     from PIL import Image
-    if mask and not novel: raise SubattrError('--mask writes an Open ShapesWorld silhouette; give --novel shape too.')
+    if mask and novel != 'shape':
+        raise SubattrError('--mask writes a novel shape\'s silhouette; give --novel shape too.')
     if novel:
         if shape or color or texture:
             raise SubattrError('--shape, --color and --texture name the first world\'s values; '
@@ -623,12 +624,13 @@ def bench(model:str='toy', # the base model: toy v2 for the synthetic tasks; any
     from subattr.models import load_pipeline
     from accelerate import PartialState
     pipe = load_pipeline(model, width=width, progress=False)
+    key = str(model) if width == 1 else f'{model}@width{width}'   # items of another width are other items
     if real:
         rows = B.bench_real(pipe, references, manifest, out, methods, n['seeds'], n['samples'], n['steps'],
-                            n['sample_steps'], g, resolution, clip, dino, model=str(model))
+                            n['sample_steps'], g, resolution, clip, dino, model=key)
     else:
         rows = B.bench(pipe, out, methods, tasks, n['refs'], n['seeds'], n['prompts'], n['samples'], n['steps'],
-                       n['sample_steps'], g, ref_seed, model=str(model))
+                       n['sample_steps'], g, ref_seed, model=key)
     if not PartialState().is_main_process: return   # under `accelerate launch`, one process writes
     summ = B.write_bench(rows, out, f'subattr bench on {model}', real=real)
     print('\n'.join(B.bench_markdown(summ).splitlines()[2:4 + len(summ)]))

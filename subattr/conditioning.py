@@ -110,7 +110,7 @@ def routed(pipe, # an SD 1.x/2.x or SDXL pipeline whose tokenizer holds every `r
            token:str, # the placeholder written in prompts, e.g. '<x>'
            routes:int, # embeddings behind it
            by:str, # 'layers': groups of cross-attention layers in forward order (P+); 'timesteps': stages (ProSpect)
-           keep:int=8, # prompt encodings remembered at once
+           keep:int=64, # prompt encodings remembered at once (training needs one per step; a batch, one per prompt)
           ):
     "Inside the block, each cross-attention layer group or timestep stage sees `token` as its own route's embedding."
     from subattr.blocks import BlockMap

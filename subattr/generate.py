@@ -67,6 +67,9 @@ def concepts_applied(pipe, # a pipeline of the architecture the concepts were tr
         raise SubattrError(
             f"Two concepts use the same word '{w}'; retrain one with another "
             f"{'--rare-word' if any(c.meta['mode'] == 'blocks' and c.token == w for c in cs) else '--token'}.")
+    if sum(bool(c.meta.get('routing')) for c in cs) > 1:
+        raise SubattrError('Two routed-token concepts (P+ or ProSpect) cannot be drawn together; '
+                           'a prompt routes one token.')
     params = dict(pipe.unet.named_parameters())
     deltas = {}
     for c in cs:   # every check before anything changes

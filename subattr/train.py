@@ -338,6 +338,8 @@ def train(model, # a loaded pipeline (restored on exit), or 'tiny', 'toy', a loc
           **overrides)->Path:
     "Learn one attribute of `image`; write checkpoints while training and the concept folder at the end."
     cfg = replace(cfg or TrainConfig(), **overrides).resolved()
+    if resume and watch is not None and cfg.watch_every:
+        raise SubattrError('A watched run keeps its best state in memory, so it cannot be resumed; start it again.')
     out = Path(out)
     if out.exists() and not out.is_dir(): raise SubattrError(f"'{out}' is a file; give a folder for the run.")
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
@@ -375,7 +377,7 @@ def train(model, # a loaded pipeline (restored on exit), or 'tiny', 'toy', a loc
     record = _run_record(cfg, name, fingerprint(pipe), image_sha)
     if token_init is not None:   # a run started from other vectors is another run
         token_init = [token_init] if torch.is_tensor(token_init) else list(token_init)
-        record['token_init_sha256'] = hashlib.sha256(b''.join(torch.as_tensor(v).float().numpy().tobytes()
+        record['token_init_sha256'] = hashlib.sha256(b''.join(torch.as_tensor(v).detach().float().cpu().numpy().tobytes()
                                                               for v in token_init)).hexdigest()[:16]
     _check_out(out, record, resume)
     existed, empty = out.exists(), not out.exists() or not any(out.iterdir())
@@ -406,6 +408,8 @@ def _start(out:Path, cfg:TrainConfig, record:dict, resume:bool, say)->tuple:
         raise SubattrError(f"Every checkpoint in '{out/'checkpoints'}' is damaged; nothing can be resumed: "
                            "start a new run in another folder.")
     if (out/'subattr.json').exists() and ck is not None and ck['step'] >= cfg.steps: return None
+    if (out/'subattr.json').exists() and json.loads((out/'subattr.json').read_text()).get('watch'):
+        return None   # a watched run that stopped early is complete: its concept is the best state it saw
     out.mkdir(parents=True, exist_ok=True)
     if resume or not (out/'run.json').exists():   # a resumed run may have been extended to more steps
         atomic_text(out/'run.json', json.dumps(record, indent=1))
@@ -573,7 +577,8 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
     gen = torch.Generator().manual_seed(cfg.seed)
     class_imgs = _class_images(pipe, cfg, out, res) if cfg.class_prompt else None   # the untouched base model's
     t = _trainables(pipe, cfg, bm, sel, guard, dev, token_init)
-    c = _cached(pipe, cfg, ref, res, dev, t.token, class_imgs, guard.release if owned and not cfg.val_every else None)
+    draws = cfg.val_every or (watch is not None and cfg.watch_every)   # sampling during training needs every part
+    c = _cached(pipe, cfg, ref, res, dev, t.token, class_imgs, guard.release if owned and not draws else None)
     loss_of = _loss_fn(pipe, cfg, gen)
     start, history = _resumed(ck, last_ckpt, t, gen)
     bar = tqdm(total=cfg.steps, initial=start, disable=not progress, desc='train', file=sys.stderr, dynamic_ncols=True)
@@ -592,7 +597,7 @@ def _train(pipe, cfg, out, record, resume, ref, bm, sel, res, device, progress, 
             bar.update(1); bar.set_postfix(loss=f'{total:.4f}', refresh=False)
             if callback is not None: callback(done, total, dict(token=t.token, params=t.params, pipe=pipe))
             if cfg.val_every and done % cfg.val_every == 0: _validate(pipe, cfg, out, done, res)
-            stop = w is not None and done % cfg.watch_every == 0 and w(pipe, done, t)
+            stop = w is not None and (done % cfg.watch_every == 0 or done == cfg.steps) and w(pipe, done, t)
             if done % cfg.checkpoint_every == 0 or done == cfg.steps or caught or stop:
                 state = _trainable_state(t)
                 if not all(torch.isfinite(v).all() for v in state.values()):
