@@ -618,7 +618,8 @@ def bench(model:str='toy', # the base model: toy v2 for the synthetic tasks; any
     check_sampling(steps=n['sample_steps'], n=n['samples'], guidance=g, seed=ref_seed)
     for k, f in (('--clip', clip), ('--dino', dino)):
         if f is not None and not Path(f).is_dir(): raise SubattrError(f"{k} '{f}' is not a local model folder.")
-    if resolution is not None and resolution < 8: raise SubattrError(f'--resolution must be at least 8; got {resolution}.')
+    if resolution is not None and resolution < 8:
+        raise SubattrError(f'--resolution must be at least 8; got {resolution}.')
     entries = read_manifest(manifest, references) if real else None
     from subattr import bench as B
     from subattr.models import load_pipeline

@@ -192,8 +192,8 @@ def check_mask(mask, # a path, PIL image or array
     if size is not None and a.shape != (size, size):
         raise SubattrError(f'{name} is {a.shape[1]}×{a.shape[0]} pixels; this model draws {size}×{size}, '
                            'so give a mask of that size.')
-    v = np.unique(a)
-    if (len(v) == 1 and v[0] not in (0, 1, 255)) or len(v) > 2 or (len(v) == 2 and not (v[0] == 0 and v[-1] in (1, 255))):
+    v = set(np.unique(a).tolist())
+    if not (v <= {0, 255} or v <= {0, 1}):   # grey levels
         raise SubattrError(f'{name} is not binary (it has grey levels besides black and white); give black '
                            '(background) and white (the shape) only.')
     m = a > 0

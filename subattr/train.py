@@ -377,8 +377,8 @@ def train(model, # a loaded pipeline (restored on exit), or 'tiny', 'toy', a loc
     record = _run_record(cfg, name, fingerprint(pipe), image_sha)
     if token_init is not None:   # a run started from other vectors is another run
         token_init = [token_init] if torch.is_tensor(token_init) else list(token_init)
-        record['token_init_sha256'] = hashlib.sha256(b''.join(torch.as_tensor(v).detach().float().cpu().numpy().tobytes()
-                                                              for v in token_init)).hexdigest()[:16]
+        raw = b''.join(torch.as_tensor(v).detach().float().cpu().numpy().tobytes() for v in token_init)
+        record['token_init_sha256'] = hashlib.sha256(raw).hexdigest()[:16]
     _check_out(out, record, resume)
     existed, empty = out.exists(), not out.exists() or not any(out.iterdir())
     try:
