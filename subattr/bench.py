@@ -225,14 +225,14 @@ def learn(m:Method, pipe, image, attribute:str, out, word:str, seed:int, steps:i
 def leak_watch(task:str, ref:tuple, ref_img, word:str, item:dict, n_prompts:int=2):
     ("The watch of one training run: draws validation prompts (other than the test's) with the word as it is "
      "trained, and scores them as the task does.")
-    import torch
+    from subattr.generate import generate
     t = 'shape' if ref[1] == 'shape' else 'appearance'
     prompts = target_prompts(t, [ref], [word], n_prompts, item['ref_seed'] + 7919)
-    def fn(pipe, step):
-        imgs = np.concatenate([pipe(p, num_inference_steps=item['sample_steps'], guidance_scale=item['guidance'],
-                                    generator=torch.Generator().manual_seed(item['seed']), output_type='np').images
-                               for p in prompts])
-        sc = score_images(t, [ref], [ref_img], (np.clip(imgs, 0, 1) * 255).round().astype(np.uint8))
+    def fn(pipe, step):   # inside training: the word is the token (or rare word) as it stands at this step
+        imgs = [i for p in prompts for i in generate(pipe, p, seed=item['seed'], steps=item['sample_steps'],
+                                                     guidance=item['guidance'])]
+        sc = score_images(t, [ref], [ref_img], np.stack([np.asarray(i.convert('RGB').resize((item['size'],) * 2))
+                                                         for i in imgs]))
         return dict(target=float(np.mean([r['target'] for r in sc])), leak=float(np.mean([r['leak'] for r in sc])))
     return fn
 

@@ -12,13 +12,10 @@ from torch import nn
 from .core import SubattrError, data_path, atomic_write
 
 # %% auto #0
-__all__ = ['CLIP_MEAN', 'CLIP_STD', 'FILTER_ATTRS', 'LABELS', 'FILTERS_FILE', 'load_image_encoder', 'image_tokens',
-           'AttributeFilter', 'scene_labels', 'filter_pairs', 'train_filter', 'train_filters', 'save_filters',
-           'load_filters', 'filter_probes']
+__all__ = ['FILTER_ATTRS', 'LABELS', 'FILTERS_FILE', 'load_image_encoder', 'image_tokens', 'AttributeFilter', 'scene_labels',
+           'filter_pairs', 'train_filter', 'train_filters', 'save_filters', 'load_filters', 'filter_probes']
 
 # %% ../nbs/17_filters.ipynb #a7e34b3a
-CLIP_MEAN, CLIP_STD = (0.48145466, 0.4578275, 0.40821073), (0.26862954, 0.26130258, 0.27577711)
-
 def load_image_encoder(source):
     "A CLIP image encoder: a pipeline's `image_encoder`, a loaded encoder, or a local folder of one."
     if hasattr(source, 'image_encoder'):
@@ -36,13 +33,14 @@ def image_tokens(encoder, # a CLIP image encoder (see `load_image_encoder`)
                  images, # N×H×W×3 uint8 (a list or an array)
                  batch:int=256)->torch.Tensor:
     "N×(1+P)×C float32: the encoder's last hidden state (class token first, then the patches)."
+    from subattr.toy import _clip_norm
     enc = load_image_encoder(encoder); s = enc.config.image_size
     x = torch.from_numpy(np.stack([np.asarray(i) for i in images])).permute(0, 3, 1, 2).float() / 255
     out = []
     for i in range(0, len(x), batch):
         xb = x[i:i + batch]
         if xb.shape[-1] != s: xb = F.interpolate(xb, size=(s, s), mode='bicubic', antialias=True).clamp(0, 1)
-        xb = (xb - torch.tensor(CLIP_MEAN).view(1, 3, 1, 1)) / torch.tensor(CLIP_STD).view(1, 3, 1, 1)
+        xb = _clip_norm(xb)   # CLIP's mean and std, as the toys' towers were trained
         p = next(enc.parameters())
         out.append(enc(pixel_values=xb.to(p.device, p.dtype)).last_hidden_state.float().cpu())
     return torch.cat(out)

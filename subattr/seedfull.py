@@ -115,18 +115,23 @@ def _lowpass(x:torch.Tensor, cutoff:float)->torch.Tensor:
     return torch.fft.ifft2(torch.fft.fft2(x.float()) * m).real
 
 @torch.no_grad()
+def _latent(pipe, image)->torch.Tensor:
+    "The VAE's latent (its mean, scaled) of an image at the model's resolution: 1×C×h×w."
+    from subattr.images import load_image, model_resolution
+    res, vae = model_resolution(pipe), pipe.vae
+    x = load_image(image, size=res).tensor.reshape(1, 3, res, res).to(vae.device, vae.dtype)   # in [-1, 1]
+    return vae.encode(x).latent_dist.mean * vae.config.scaling_factor
+
+@torch.no_grad()
 def attribute_noise(pipe, reference, # the reference image (see `load_image`)
                     attribute:str, # 'shape' or 'appearance'
                     seed:int=0, n:int=1, steps:int=25, cutoff:float=2.)->torch.Tensor:
     "n initial latents (n×C×h×w) that carry the reference's shape (low frequencies) or appearance (statistics)."
-    from subattr.images import load_image, model_resolution
+    from subattr.images import model_resolution
     from subattr.probe import ddim_invert
     if attribute not in ('shape', 'appearance'):
         raise SubattrError(f"attribute must be 'shape' or 'appearance', not '{attribute}'.")
-    res = model_resolution(pipe); vae = pipe.vae
-    x = load_image(reference, size=res).tensor.reshape(1, 3, res, res).to(vae.device, vae.dtype)   # in [-1, 1]
-    z0 = vae.encode(x).latent_dist.mean * vae.config.scaling_factor
-    zT = ddim_invert(pipe, z0, steps, res)[-1].float().cpu()
+    zT = ddim_invert(pipe, _latent(pipe, reference), steps, model_resolution(pipe))[-1].float().cpu()
     eps = torch.randn((n, *zT.shape[1:]), generator=torch.Generator().manual_seed(seed))
     if attribute == 'shape': out = _lowpass(zT, cutoff) + eps - _lowpass(eps, cutoff)
     else:
@@ -260,15 +265,12 @@ def draw_mask(pipe, mask, # a path, PIL image or bool array (see `check_mask`)
     from subattr import conditioning as C
     res = model_resolution(pipe); m = check_mask(mask, res)
     if not 0 <= blend <= 1: raise SubattrError(f'blend must lie between 0 and 1; got {blend}.')
-    vae, sf = pipe.vae, pipe.vae.config.scaling_factor
     bg = np.zeros((res, res, 3), np.uint8) + np.array(background, np.uint8)
     ref = bg.copy(); ref[m] = 255 - ref[m]   # the mask as a picture: a plain thing on the background
-    enc = lambda a: vae.encode(torch.from_numpy(a).permute(2, 0, 1)[None].float().div(127.5).sub(1)
-                               .to(vae.device, vae.dtype)).latent_dist.mean * sf
-    z_bg = enc(bg)
+    z_bg = _latent(pipe, bg)
     h = z_bg.shape[-1]
     cover = F.interpolate(torch.from_numpy(m)[None, None].float(), size=(h, h), mode='area').to(z_bg)
-    keep, inside, z_ref = cover > edge, cover >= 1, enc(ref)
+    keep, inside, z_ref = cover > edge, cover >= 1, _latent(pipe, ref)
     g = torch.Generator().manual_seed(seed)
     lat = (attribute_noise(pipe, ref, 'shape', seed, n, steps) if noise_init
            else torch.randn((n, *z_bg.shape[1:]), generator=g)).to(pipe.unet.device, pipe.unet.dtype)
