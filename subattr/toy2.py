@@ -4,7 +4,7 @@
 
 # %% ../nbs/05a_toy2.ipynb #d8869704
 from __future__ import annotations
-import json, random, time
+import copy, json, random, time
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np, torch
@@ -24,7 +24,7 @@ from transformers import CLIPConfig, CLIPModel
 
 # %% auto #0
 __all__ = ['TOY2_TEXT_DIM', 'WORLD_WORDS', 'GATES', 'ALL_BLOCKS', 'toy2_words', 'toy2_configs', 'train_toy2', 'gate_scenes',
-           'caption_gates', 'transfer_prompts', 'tuned_gate']
+           'caption_gates', 'transfer_prompts', 'tuned_gate', 'codec_ceiling']
 
 # %% ../nbs/05a_toy2.ipynb #54fabb7b
 TOY2_TEXT_DIM = 96
@@ -142,6 +142,32 @@ def _latents(work, vae, imgs):
     out = dict(mean=mean, std=std, scaling_factor=float(1 / mean.std()))
     atomic_write(f, lambda t: torch.save(out, t)); return out
 
+# %% ../nbs/05a_toy2.ipynb #95dd8b53
+def _codec_stage(work, vae, seen, cfg, n, steps, seed, every, workers=1, batch=16, lr=5e-4, kl=1e-6, anchor=1.,
+                 log=print):
+    "Stage 1's autoencoder refined on renders of the whole world, its encoder held to stage 1's latents on `seen`."
+    f = work/'codec_images.npy'
+    if steps and not f.exists():   # no steps, no renders: the stage hands back stage 1's autoencoder
+        t = time.time(); imgs, _ = render_scenes(n, seed=seed + 1, split='all', workers=workers)
+        atomic_write(f, lambda t: _save_npy(t, imgs))
+        log(f'rendered {n} whole-world scenes in {time.time() - t:.0f} s')
+    world = torch.from_numpy(np.load(f)) if steps else None
+    old, new = copy.deepcopy(vae).requires_grad_(False), copy.deepcopy(vae).train()
+    sf = vae.config.scaling_factor
+    opt = torch.optim.AdamW(new.parameters(), lr=lr, weight_decay=0)
+    st = _Stage(work, 'codec', dict(vae=new), opt, get_scheduler('cosine', opt, num_warmup_steps=min(100, steps // 10),
+                                                                num_training_steps=steps), seed, every)
+    def step(st):
+        x = _x01(world, torch.randint(0, len(world), (batch,), generator=st.g)) * 2 - 1
+        post = new.encode(x).latent_dist; rec = new.decode(post.sample(generator=st.g)).sample
+        xs = _x01(seen, torch.randint(0, len(seen), (batch,), generator=st.g)) * 2 - 1
+        with torch.no_grad(): z0 = old.encode(xs).latent_dist.mean
+        drift = F.mse_loss(new.encode(xs).latent_dist.mean * sf, z0 * sf)
+        loss = F.l1_loss(rec, x) + F.mse_loss(rec, x) + kl * post.kl().mean() + anchor * drift
+        opt.zero_grad(); loss.backward(); opt.step(); st.sched.step(); return loss.item()
+    return st.run(steps, step, log, 'codec'), new.eval()
+
+
 # %% ../nbs/05a_toy2.ipynb #43935c16
 def _unet_stage(work, lat, scenes, te, tok, cfg, steps, seed, every, batch=32, lr=5e-4, p_uncond=.1, log=print):
     unet = UNet2DConditionModel.from_config(cfg['unet'])
@@ -173,6 +199,8 @@ def _unet_stage(work, lat, scenes, te, tok, cfg, steps, seed, every, batch=32, l
 def train_toy2(work, # checkpoints, the rendered pool and the log; reuse it to resume
                out, # the diffusers folder to write
                n_images:int=40000, clip_steps:int=1500, vae_steps:int=2000, unet_steps:int=40000,
+               codec_steps:int=3000, # the autoencoder refined on the whole world (0: ship stage 1's)
+               codec_images:int=16000, # whole-world renders the codec stage learns from
                seed:int=0, workers:int=1, every:int=250, log=print):
     "Train (or resume) every part of toy v2 and save it as an fp16 diffusers folder."
     work, t0 = Path(work), time.time(); work.mkdir(parents=True, exist_ok=True)
@@ -184,15 +212,18 @@ def train_toy2(work, # checkpoints, the rendered pool and the log; reuse it to r
     st_c, clip = _clip_stage(work, imgs, scenes, cfg, tok, clip_steps, seed, every, log=log)
     st_v, vae = _vae_stage(work, imgs, cfg, vae_steps, seed, every, log=log)
     lat = _latents(work, vae, imgs); vae.register_to_config(scaling_factor=lat['scaling_factor'])
+    st_k, codec = _codec_stage(work, vae, imgs, cfg, codec_images, codec_steps, seed, every, workers, log=log)
     te = _text_encoder_from(clip, cfg).requires_grad_(False)
     st_u, unet = _unet_stage(work, lat, scenes, te, tok, cfg, unet_steps, seed, every, log=log)
-    pipe = assemble_toy(clip, vae, unet, cfg, tok)
+    pipe = assemble_toy(clip, codec, unet, cfg, tok)
     out = Path(out); out.mkdir(parents=True, exist_ok=True); save_toy(pipe, out)
     (out/'train_log.json').write_text(json.dumps(dict(
-        world='open', seed=seed, n_images=n_images, steps=dict(clip=st_c.step, vae=st_v.step, unet=st_u.step),
-        seconds=dict(clip=st_c.seconds, vae=st_v.seconds, unet=st_u.seconds), threads=torch.get_num_threads(),
-        loss=dict(clip=_curve(st_c.hist), vae=_curve(st_v.hist), unet=_curve(st_u.hist, 100)),
-        loss_every=dict(clip=50, vae=50, unet=100)), indent=1))
+        world='open', seed=seed, n_images=n_images, codec_images=codec_images,
+        steps=dict(clip=st_c.step, vae=st_v.step, codec=st_k.step, unet=st_u.step),
+        seconds=dict(clip=st_c.seconds, vae=st_v.seconds, codec=st_k.seconds, unet=st_u.seconds),
+        threads=torch.get_num_threads(),
+        loss=dict(clip=_curve(st_c.hist), vae=_curve(st_v.hist), codec=_curve(st_k.hist), unet=_curve(st_u.hist, 100)),
+        loss_every=dict(clip=50, vae=50, codec=50, unet=100)), indent=1))
     log(f'saved to {out} ({time.time() - t0:.0f} s this call)')
     return pipe.to(torch.float32)
 
@@ -272,3 +303,18 @@ def tuned_gate(pipe, # toy v2; trained in place and restored after each referenc
         rows += [dict(ref=i, prompt=ps[j // samples], same=c[attr]['same'],
                       **{f'{a}_same': c[a]['same'] for a in ATTRS2}) for j, c in enumerate(compare(ref[None], imgs))]
     return dict(rate=rate_ci([r['same'] for r in rows], groups=[r['ref'] for r in rows]), rows=rows, recipe=kw)
+
+# %% ../nbs/05a_toy2.ipynb #fce99c02
+def codec_ceiling(pipe, # any pipeline with a `vae`
+                  attr:str|None, # 'shape', 'color' or 'texture': references with that attribute held out; None: seen
+                  refs:int=24, seed:int=0)->dict:
+    ("The autoencoder's ceiling: per attribute, how often oracle v2 finds a render and its round trip through the "
+     "VAE the same. No method can draw a value its autoencoder cannot reproduce.")
+    vae = pipe.vae
+    x = np.stack([render2(sample_scene(random.Random(seed * 1000 + i), novel=attr)) for i in range(refs)])
+    t = torch.from_numpy(x).permute(0, 3, 1, 2).to(vae.device, vae.dtype) / 127.5 - 1
+    with torch.no_grad(): y = vae.decode(vae.encode(t).latent_dist.mean).sample
+    back = ((y.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
+    cs = [compare(a[None], b[None])[0] for a, b in zip(x, back)]
+    return {a: rate_ci([c[a]['same'] for c in cs]) for a in ATTRS2}
+
