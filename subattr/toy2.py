@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy, json, random, time
 from dataclasses import asdict
 from pathlib import Path
+from types import SimpleNamespace
 import numpy as np, torch
 import torch.nn.functional as F
 from .core import SubattrError, atomic_text, atomic_write
@@ -146,12 +147,13 @@ def _latents(work, vae, imgs):
 def _codec_stage(work, vae, seen, cfg, n, steps, seed, every, workers=1, batch=16, lr=5e-4, kl=1e-6, anchor=1.,
                  log=print):
     "Stage 1's autoencoder refined on renders of the whole world, its encoder held to stage 1's latents on `seen`."
+    if not steps: return SimpleNamespace(step=0, seconds=0., hist=[]), vae   # ship stage 1's autoencoder
     f = work/'codec_images.npy'
-    if steps and not f.exists():   # no steps, no renders: the stage hands back stage 1's autoencoder
+    if not f.exists():
         t = time.time(); imgs, _ = render_scenes(n, seed=seed + 1, split='all', workers=workers)
         atomic_write(f, lambda t: _save_npy(t, imgs))
         log(f'rendered {n} whole-world scenes in {time.time() - t:.0f} s')
-    world = torch.from_numpy(np.load(f)) if steps else None
+    world = torch.from_numpy(np.load(f))
     old, new = copy.deepcopy(vae).requires_grad_(False), copy.deepcopy(vae).train()
     sf = vae.config.scaling_factor
     opt = torch.optim.AdamW(new.parameters(), lr=lr, weight_decay=0)
