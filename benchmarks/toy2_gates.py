@@ -26,7 +26,6 @@ def part(name, fn):
 pipe = load_pipeline(model, progress=False)
 for a in (None, 'shape', 'color', 'texture'):
     part(f'codec/{a or "seen"}', lambda: {k: R(v) for k, v in codec_ceiling(pipe, a, refs=24).items()})
-part('captions', lambda: {s: {k: R(v) for k, v in d.items()} for s, d in caption_gates(pipe, n=200).items()})
 for a in ('shape', 'color', 'texture'):
     part(f'drawability/{a}', lambda: R(tuned_gate(pipe, a, refs=refs)['rate']))
 recipes = {'textual inversion': dict(mode='token'),                                     # plain TI, reported beside
@@ -35,3 +34,4 @@ recipes = {'textual inversion': dict(mode='token'),                             
 for a in ('shape', 'color'):
     for name, kw in recipes.items():
         part(f'transfer/{a}/{name}', lambda: R(tuned_gate(pipe, a, transfer=True, refs=refs, **kw)['rate']))
+part('captions', lambda: {s: {k: R(v) for k, v in d.items()} for s, d in caption_gates(pipe, n=200).items()})

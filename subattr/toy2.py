@@ -201,7 +201,7 @@ def _unet_stage(work, lat, scenes, te, tok, cfg, steps, seed, every, batch=32, l
 def train_toy2(work, # checkpoints, the rendered pool and the log; reuse it to resume
                out, # the diffusers folder to write
                n_images:int=40000, clip_steps:int=1500, vae_steps:int=2000, unet_steps:int=40000,
-               codec_steps:int=3000, # the autoencoder refined on the whole world (0: ship stage 1's)
+               codec_steps:int=10000, # the autoencoder refined on the whole world (0: ship stage 1's)
                codec_images:int=16000, # whole-world renders the codec stage learns from
                seed:int=0, workers:int=1, every:int=250, log=print):
     "Train (or resume) every part of toy v2 and save it as an fp16 diffusers folder."
