@@ -169,7 +169,6 @@ def _codec_stage(work, vae, seen, cfg, n, steps, seed, every, workers=1, batch=1
         opt.zero_grad(); loss.backward(); opt.step(); st.sched.step(); return loss.item()
     return st.run(steps, step, log, 'codec'), new.eval()
 
-
 # %% ../nbs/05a_toy2.ipynb #43935c16
 def _unet_stage(work, lat, scenes, te, tok, cfg, steps, seed, every, batch=32, lr=5e-4, p_uncond=.1, log=print):
     unet = UNet2DConditionModel.from_config(cfg['unet'])
