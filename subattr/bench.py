@@ -14,8 +14,8 @@ from .core import SubattrError, atomic_text
 # %% auto #0
 __all__ = ['METHODS', 'TASKS', 'QUICK', 'Method', 'register_method', 'task_references', 'target_prompts', 'score_images',
            'trained_params', 'learn', 'leak_watch', 'bench_item', 'bench_items', 'check_prompts', 'bench',
-           'bench_summary', 'bench_markdown', 'plot_bench', 'bench_grids', 'write_bench', 'read_manifest', 'Scorers',
-           'real_items', 'real_item', 'bench_real', 'real_summary']
+           'bench_summary', 'bench_markdown', 'plot_bench', 'bench_grids', 'write_bench', 'bench_ceiling',
+           'read_manifest', 'Scorers', 'real_items', 'real_item', 'bench_real', 'real_summary']
 
 # %% ../nbs/16_bench.ipynb #ed7ba6c7
 @dataclass(frozen=True)
@@ -343,7 +343,9 @@ def bench_summary(rows:list)->list:
 
 def _fmt(r)->str: return f'{r.rate:.2f} [{r.lo:.2f}, {r.hi:.2f}]'
 
-def bench_markdown(summary:list, title:str='subattr bench')->str:
+def bench_markdown(summary:list, title:str='subattr bench',
+                   ceiling:dict|None=None, # per task, the codec's ceiling (`bench_ceiling`)
+                  )->str:
     "The summary as a markdown report."
     lines = [f'# {title}', '', '| method | task | target kept | leaked | refs | images | trained numbers | steps | '
              's / run |', '|---|---|---|---|---|---|---|---|---|']
@@ -355,6 +357,8 @@ def bench_markdown(summary:list, title:str='subattr bench')->str:
     lines += ['', 'Rates are fractions of images; brackets: 95% cluster-bootstrap intervals over references. '
               '"target kept": oracle v2 says the image has the learned attribute of the reference; "leaked": it '
               'also has a reference attribute the prompt asked to change.']
+    if ceiling: lines += ['', "Codec ceiling (the reference's own round trip through the VAE keeps the learned value): "
+                          + '; '.join(f'{t} {_fmt(r)}' for t, r in ceiling.items()) + '.']
     for m in dict.fromkeys(s['method'] for s in summary):
         if m in METHODS: lines.append(f'- **{m}**: {METHODS[m].doc} ({METHODS[m].anchor}).')
     if any(_routed(METHODS[m]) for m in dict.fromkeys(s['method'] for s in summary) if m in METHODS):
@@ -405,17 +409,41 @@ def bench_grids(rows:list, out, per_task:int=4)->dict:
         atomic_write(out/'grids'/f'{m}.png', lambda t: g.save(t, format='PNG')); made[m] = out/'grids'/f'{m}.png'
     return made
 
-def write_bench(rows:list, out, title:str='subattr bench', real:bool=False)->list:
+def write_bench(rows:list, out, title:str='subattr bench', real:bool=False, ceiling:dict|None=None)->list:
     ("Write bench.json/.csv (every image), bench.md (the table), bench.png (the figure) and "
      "grids/<method>.png (samples); the summary.")
     import matplotlib; import matplotlib.pyplot as plt
     from subattr.readout import write_table
     out = Path(out); summ = real_summary(rows) if real else bench_summary(rows)
     write_table(rows, out/'bench')
-    atomic_text(out/'bench.md', bench_markdown(summ, title))
+    atomic_text(out/'bench.md', bench_markdown(summ, title, ceiling))
     plot_bench(summ); plt.tight_layout(); plt.savefig(out/'bench.png', dpi=80); plt.close('all')
     if not real: bench_grids(rows, out)
     return summ
+
+# %% ../nbs/16_bench.ipynb #5a51cad9
+def bench_ceiling(pipe, # the base pipeline the bench runs on
+                  tasks=TASKS, refs:int=8, ref_seed:int=0, size:int=64)->dict:
+    ("Per task, the codec's ceiling: how often a reference's own round trip through the pipeline's VAE keeps the "
+     "learned value (oracle v2). A method's target rate is read against it.")
+    import torch
+    from subattr.openworld import render
+    from subattr.similarity import compare
+    from subattr.readout import rate_ci
+    vae, out = pipe.vae, {}
+    for t in tasks:
+        kept = []
+        for i in range(refs if t == 'shape' else 2 * refs):
+            rs = task_references(t, i, ref_seed)
+            x = np.stack([render(s, size) for s, _, _ in rs])
+            z = torch.from_numpy(x).permute(0, 3, 1, 2).to(vae.device, vae.dtype) / 127.5 - 1
+            with torch.no_grad(): y = vae.decode(vae.encode(z).latent_dist.mean).sample
+            back = ((y.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
+            same = [compare(a[None], b[None])[0] for a, b in zip(x, back)]
+            kept.append(all(c['shape' if attr == 'shape' else novel]['same'] for c, (_, attr, novel) in zip(same, rs)))
+        out[t] = rate_ci(kept)
+    return out
+
 
 # %% ../nbs/16_bench.ipynb #cfd76870
 def read_manifest(manifest, # the manifest JSON file

@@ -633,7 +633,8 @@ def bench(model:str='toy', # the base model: toy v2 for the synthetic tasks; any
         rows = B.bench(pipe, out, methods, tasks, n['refs'], n['seeds'], n['prompts'], n['samples'], n['steps'],
                        n['sample_steps'], g, ref_seed, model=key)
     if not PartialState().is_main_process: return   # under `accelerate launch`, one process writes
-    summ = B.write_bench(rows, out, f'subattr bench on {model}', real=real)
+    ceiling = None if real else B.bench_ceiling(pipe, tasks, n['refs'], ref_seed)
+    summ = B.write_bench(rows, out, f'subattr bench on {model}', real=real, ceiling=ceiling)
     print('\n'.join(B.bench_markdown(summ).splitlines()[2:4 + len(summ)]))
     print(f'{len(rows)} images in {out/"bench.json"} and .csv; report {out/"bench.md"}; figure {out/"bench.png"}')
 

@@ -1,5 +1,5 @@
 "`subattr bench`: the synthetic bench on the shipped toy, resumed; the real-image bench on tiny and sd15-random."
-import json
+import json, re
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -18,7 +18,9 @@ def test_synthetic_bench_writes_and_resumes(tmp_path):
     rows = json.loads((out/'bench.json').read_text())
     rows = rows['rows'] if isinstance(rows, dict) else rows
     assert {r['method'] for r in rows} == {'textual-inversion', 'pplus'} and len(rows) == 2
-    assert '| textual-inversion | shape |' in (out/'bench.md').read_text()
+    md = (out/'bench.md').read_text()
+    assert '| textual-inversion | shape |' in md
+    assert re.search(r'Codec ceiling [^\n]*: shape [01]\.\d\d \[[01]\.\d\d, [01]\.\d\d\]\.', md), md
     before = {p.name: p.stat().st_mtime_ns for p in (out/'items').iterdir()}
     r2 = run(*args)   # resumed: no item runs again
     assert r2.returncode == 0, r2.stderr
