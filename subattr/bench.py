@@ -426,24 +426,20 @@ def bench_ceiling(pipe, # the base pipeline the bench runs on
                   tasks=TASKS, refs:int=8, ref_seed:int=0, size:int=64)->dict:
     ("Per task, the codec's ceiling: how often a reference's own round trip through the pipeline's VAE keeps the "
      "learned value (oracle v2). A method's target rate is read against it.")
-    import torch
     from subattr.openworld import render
     from subattr.similarity import compare
     from subattr.readout import rate_ci
-    vae, out = pipe.vae, {}
+    from subattr.toy2 import vae_round_trip
+    out = {}
     for t in tasks:
         kept = []
         for i in range(refs if t == 'shape' else 2 * refs):
             rs = task_references(t, i, ref_seed)
             x = np.stack([render(s, size) for s, _, _ in rs])
-            z = torch.from_numpy(x).permute(0, 3, 1, 2).to(vae.device, vae.dtype) / 127.5 - 1
-            with torch.no_grad(): y = vae.decode(vae.encode(z).latent_dist.mean).sample
-            back = ((y.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
-            same = [compare(a[None], b[None])[0] for a, b in zip(x, back)]
+            same = [compare(a[None], b[None])[0] for a, b in zip(x, vae_round_trip(pipe.vae, x))]
             kept.append(all(c['shape' if attr == 'shape' else novel]['same'] for c, (_, attr, novel) in zip(same, rs)))
         out[t] = rate_ci(kept)
     return out
-
 
 # %% ../nbs/16_bench.ipynb #cfd76870
 def read_manifest(manifest, # the manifest JSON file

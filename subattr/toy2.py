@@ -25,7 +25,7 @@ from transformers import CLIPConfig, CLIPModel
 
 # %% auto #0
 __all__ = ['TOY2_TEXT_DIM', 'WORLD_WORDS', 'GATES', 'ALL_BLOCKS', 'toy2_words', 'toy2_configs', 'train_toy2', 'gate_scenes',
-           'caption_gates', 'transfer_prompts', 'tuned_gate', 'codec_ceiling']
+           'caption_gates', 'transfer_prompts', 'tuned_gate', 'vae_round_trip', 'codec_ceiling']
 
 # %% ../nbs/05a_toy2.ipynb #54fabb7b
 TOY2_TEXT_DIM = 96
@@ -306,16 +306,19 @@ def tuned_gate(pipe, # toy v2; trained in place and restored after each referenc
     return dict(rate=rate_ci([r['same'] for r in rows], groups=[r['ref'] for r in rows]), rows=rows, recipe=kw)
 
 # %% ../nbs/05a_toy2.ipynb #fce99c02
+@torch.no_grad()
+def vae_round_trip(vae, images:np.ndarray)->np.ndarray:
+    "N×H×W×3 uint8 images encoded by `vae` (the latent mean) and decoded again."
+    t = torch.from_numpy(np.asarray(images)).permute(0, 3, 1, 2).to(vae.device, vae.dtype) / 127.5 - 1
+    y = vae.decode(vae.encode(t).latent_dist.mean).sample
+    return ((y.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
+
 def codec_ceiling(pipe, # any pipeline with a `vae`
                   attr:str|None, # 'shape', 'color' or 'texture': references with that attribute held out; None: seen
                   refs:int=24, seed:int=0)->dict:
     ("The autoencoder's ceiling: per attribute, how often oracle v2 finds a render and its round trip through the "
      "VAE the same. No method can draw a value its autoencoder cannot reproduce.")
-    vae = pipe.vae
     x = np.stack([render2(sample_scene(random.Random(seed * 1000 + i), novel=attr)) for i in range(refs)])
-    t = torch.from_numpy(x).permute(0, 3, 1, 2).to(vae.device, vae.dtype) / 127.5 - 1
-    with torch.no_grad(): y = vae.decode(vae.encode(t).latent_dist.mean).sample
-    back = ((y.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
-    cs = [compare(a[None], b[None])[0] for a, b in zip(x, back)]
+    cs = [compare(a[None], b[None])[0] for a, b in zip(x, vae_round_trip(pipe.vae, x))]
     return {a: rate_ci([c[a]['same'] for c in cs]) for a in ATTRS2}
 
