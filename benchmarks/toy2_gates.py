@@ -3,7 +3,8 @@
 usage: OMP_NUM_THREADS=1 python benchmarks/toy2_gates.py MODEL OUT.json [REFS]
 REFS novel references per attribute (default 12, the gate's minimum). Each finished part is written to OUT.json at
 once, and a part already there is skipped, so a killed run continues where it stopped. One CPU thread: about 75 min
-for the whole set on the project's 2-core machine (the caption gates 10 min, each tuned gate 1 to 2 min per reference)."""
+for the whole set on the project's 2-core machine
+(the caption gates 10 min, each tuned gate 1 to 2 min per reference)."""
 import json, sys, time, torch
 from pathlib import Path
 torch.set_num_threads(1)
