@@ -120,15 +120,18 @@ def _clip_stage(work, imgs, scenes, cfg, tok, steps, seed, every, batch=128, lr=
     return st.run(steps, step, log, 'clip'), clip.eval()
 
 # %% ../nbs/05a_toy2.ipynb #070bacb0
+def _reconstruction(vae, x, g, kl):
+    "The autoencoder's loss on a batch in [-1, 1]: L1 + MSE of the decoded posterior sample, plus `kl` × its KL."
+    post = vae.encode(x).latent_dist; rec = vae.decode(post.sample(generator=g)).sample
+    return F.l1_loss(rec, x) + F.mse_loss(rec, x) + kl * post.kl().mean()
+
 def _vae_stage(work, imgs, cfg, steps, seed, every, batch=16, lr=1e-3, kl=1e-6, log=print):
     vae = AutoencoderKL.from_config(cfg['vae'])
     opt = torch.optim.AdamW(vae.parameters(), lr=lr, weight_decay=0)
     st = _Stage(work, 'vae', dict(vae=vae), opt, get_scheduler('cosine', opt, num_warmup_steps=min(200, steps // 10),
                                                                num_training_steps=steps), seed, every)
     def step(st):
-        x = _x01(imgs, torch.randint(0, len(imgs), (batch,), generator=st.g)) * 2 - 1
-        post = vae.encode(x).latent_dist; rec = vae.decode(post.sample(generator=st.g)).sample
-        loss = F.l1_loss(rec, x) + F.mse_loss(rec, x) + kl * post.kl().mean()
+        loss = _reconstruction(vae, _x01(imgs, torch.randint(0, len(imgs), (batch,), generator=st.g)) * 2 - 1, st.g, kl)
         opt.zero_grad(); loss.backward(); opt.step(); st.sched.step(); return loss.item()
     return st.run(steps, step, log, 'vae '), vae.eval()
 
@@ -161,11 +164,11 @@ def _codec_stage(work, vae, seen, cfg, n, steps, seed, every, workers=1, batch=1
                                                                 num_training_steps=steps), seed, every)
     def step(st):
         x = _x01(world, torch.randint(0, len(world), (batch,), generator=st.g)) * 2 - 1
-        post = new.encode(x).latent_dist; rec = new.decode(post.sample(generator=st.g)).sample
+        rec = _reconstruction(new, x, st.g, kl)
         xs = _x01(seen, torch.randint(0, len(seen), (batch,), generator=st.g)) * 2 - 1
         with torch.no_grad(): z0 = old.encode(xs).latent_dist.mean
         drift = F.mse_loss(new.encode(xs).latent_dist.mean * sf, z0 * sf)
-        loss = F.l1_loss(rec, x) + F.mse_loss(rec, x) + kl * post.kl().mean() + anchor * drift
+        loss = rec + anchor * drift
         opt.zero_grad(); loss.backward(); opt.step(); st.sched.step(); return loss.item()
     return st.run(steps, step, log, 'codec'), new.eval()
 
