@@ -24,8 +24,8 @@ from diffusers.training_utils import EMAModel
 from transformers import CLIPConfig, CLIPModel
 
 # %% auto #0
-__all__ = ['TOY2_TEXT_DIM', 'WORLD_WORDS', 'GATES', 'ALL_BLOCKS', 'toy2_words', 'toy2_configs', 'train_toy2', 'gate_scenes',
-           'caption_gates', 'transfer_prompts', 'tuned_gate', 'vae_round_trip', 'codec_ceiling']
+__all__ = ['TOY2_TEXT_DIM', 'WORLD_WORDS', 'NAME_PROMPTS', 'GATES', 'ALL_BLOCKS', 'toy2_words', 'toy2_configs', 'train_toy2',
+           'gate_scenes', 'caption_gates', 'transfer_prompts', 'tuned_gate', 'vae_round_trip', 'codec_ceiling']
 
 # %% ../nbs/05a_toy2.ipynb #54fabb7b
 TOY2_TEXT_DIM = 96
@@ -172,6 +172,44 @@ def _codec_stage(work, vae, seen, cfg, n, steps, seed, every, workers=1, batch=1
         opt.zero_grad(); loss.backward(); opt.step(); st.sched.step(); return loss.item()
     return st.run(steps, step, log, 'codec'), new.eval()
 
+# %% ../nbs/05a_toy2.ipynb #5b35ef07
+def _named(s)->dict:
+    "The words the world's captions use for scene `s`'s values (what `NamedReader` reads)."
+    return dict(shape=shape_words(s.shape)['name'], color=color_words(s.color)['name'], texture=s.texture.kind)
+
+NAME_PROMPTS = dict(shape='a {}', color='a {} thing', texture='a {} thing')
+
+def _tower_stage(work, clip, imgs, scenes, cfg, tok, steps, seed, every, batch=128, lr=5e-4, log=print):
+    "Refine `clip`'s image side in place: captions' contrastive loss plus one zero-shot-classifier loss per attribute."
+    if not steps: return SimpleNamespace(step=0, seconds=0., hist=[]), clip   # ship the CLIP stage's tower
+    names = [_named(s) for s in scenes]
+    ids = lambda caps: tok(caps, padding='max_length', max_length=cfg['max_length'], truncation=True,
+                           return_tensors='pt').input_ids
+    frozen = (clip.text_model, clip.text_projection)
+    for m in frozen: m.requires_grad_(False)
+    vocab, classes, prompts = {}, {}, {}
+    with torch.no_grad():
+        for a, form in NAME_PROMPTS.items():
+            vocab[a] = sorted({n[a] for n in names})
+            classes[a] = torch.tensor([vocab[a].index(n[a]) for n in names])
+            emb = clip.text_projection(clip.text_model(ids([form.format(v) for v in vocab[a]])).pooler_output)
+            prompts[a] = F.normalize(emb, dim=-1)
+    side = dict(vision=clip.vision_model, projection=clip.visual_projection)
+    opt = torch.optim.AdamW([p for m in side.values() for p in m.parameters()], lr=lr, weight_decay=.05)
+    st = _Stage(work, 'tower', side, opt, get_scheduler('cosine', opt, num_warmup_steps=min(100, steps // 10),
+                                                        num_training_steps=steps), seed, every)
+    def step(st):
+        i = torch.randint(0, len(imgs), (batch,), generator=st.g)
+        out = clip(input_ids=ids([describe(scenes[j], st.rng) for j in i.tolist()]),
+                   pixel_values=_clip_norm(_x01(imgs, i)), return_loss=True)
+        scale = clip.logit_scale.exp().detach()
+        named = sum(F.cross_entropy(scale * out.image_embeds @ prompts[a].T, classes[a][i]) for a in prompts)
+        loss = out.loss + named / len(prompts)
+        opt.zero_grad(); loss.backward(); opt.step(); st.sched.step(); return loss.item()
+    st = st.run(steps, step, log, 'tower')
+    for m in frozen: m.requires_grad_(True)
+    return st, clip.eval()
+
 # %% ../nbs/05a_toy2.ipynb #43935c16
 def _unet_stage(work, lat, scenes, te, tok, cfg, steps, seed, every, batch=32, lr=5e-4, p_uncond=.1, log=print):
     unet = UNet2DConditionModel.from_config(cfg['unet'])
@@ -203,6 +241,7 @@ def _unet_stage(work, lat, scenes, te, tok, cfg, steps, seed, every, batch=32, l
 def train_toy2(work, # checkpoints, the rendered pool and the log; reuse it to resume
                out, # the diffusers folder to write
                n_images:int=40000, clip_steps:int=1500, vae_steps:int=2000, unet_steps:int=40000,
+               tower_steps:int=3000, # the image tower's second stage (0: ship the CLIP stage's tower)
                codec_steps:int=10000, # the autoencoder refined on the whole world (0: ship stage 1's)
                codec_images:int=16000, # whole-world renders the codec stage learns from
                seed:int=0, workers:int=1, every:int=250, log=print):
@@ -214,6 +253,7 @@ def train_toy2(work, # checkpoints, the rendered pool and the log; reuse it to r
     cfg = toy2_configs(len(tok))
     imgs, scenes = _data(work, n_images, seed, workers, log)
     st_c, clip = _clip_stage(work, imgs, scenes, cfg, tok, clip_steps, seed, every, log=log)
+    st_t, clip = _tower_stage(work, clip, imgs, scenes, cfg, tok, tower_steps, seed, every, log=log)
     st_v, vae = _vae_stage(work, imgs, cfg, vae_steps, seed, every, log=log)
     lat = _latents(work, vae, imgs); vae.register_to_config(scaling_factor=lat['scaling_factor'])
     st_k, codec = _codec_stage(work, vae, imgs, cfg, codec_images, codec_steps, seed, every, workers, log=log)
@@ -223,11 +263,12 @@ def train_toy2(work, # checkpoints, the rendered pool and the log; reuse it to r
     out = Path(out); out.mkdir(parents=True, exist_ok=True); save_toy(pipe, out)
     (out/'train_log.json').write_text(json.dumps(dict(
         world='open', seed=seed, n_images=n_images, codec_images=codec_images,
-        steps=dict(clip=st_c.step, vae=st_v.step, codec=st_k.step, unet=st_u.step),
-        seconds=dict(clip=st_c.seconds, vae=st_v.seconds, codec=st_k.seconds, unet=st_u.seconds),
+        steps=dict(clip=st_c.step, tower=st_t.step, vae=st_v.step, codec=st_k.step, unet=st_u.step),
+        seconds=dict(clip=st_c.seconds, tower=st_t.seconds, vae=st_v.seconds, codec=st_k.seconds, unet=st_u.seconds),
         threads=torch.get_num_threads(),
-        loss=dict(clip=_curve(st_c.hist), vae=_curve(st_v.hist), codec=_curve(st_k.hist), unet=_curve(st_u.hist, 100)),
-        loss_every=dict(clip=50, vae=50, codec=50, unet=100)), indent=1))
+        loss={k: _curve(s.hist, 100 if k == 'unet' else 50)
+              for k, s in dict(clip=st_c, tower=st_t, vae=st_v, codec=st_k, unet=st_u).items()},
+        loss_every=dict(clip=50, tower=50, vae=50, codec=50, unet=100)), indent=1))
     log(f'saved to {out} ({time.time() - t0:.0f} s this call)')
     return pipe.to(torch.float32)
 
@@ -256,10 +297,6 @@ def gate_scenes(split:str, # 'seen', or 'held_out_pair': seen values whose words
         novel = any(is_novel(a, getattr(s, a)) for a in ('shape', 'color', 'texture'))
         if split == 'seen' or (_pair_held_out(s.shape, s.color, s.texture) and not novel): out.append(s)
     return out
-
-def _named(s)->dict:
-    "The words `NamedReader` should read for scene `s`."
-    return dict(shape=shape_words(s.shape)['name'], color=color_words(s.color)['name'], texture=s.texture.kind)
 
 # %% ../nbs/05a_toy2.ipynb #ab2acb83
 def caption_gates(pipe, # toy v2 (any pipeline that draws Open ShapesWorld)
