@@ -185,15 +185,14 @@ def _tower_stage(work, clip, imgs, scenes, cfg, tok, steps, seed, every, batch=1
     names = [_named(s) for s in scenes]
     ids = lambda caps: tok(caps, padding='max_length', max_length=cfg['max_length'], truncation=True,
                            return_tensors='pt').input_ids
-    frozen = (clip.text_model, clip.text_projection)
-    for m in frozen: m.requires_grad_(False)
+    for p in (clip.text_model, clip.text_projection, clip.logit_scale): p.requires_grad_(False)   # the text side stays
     vocab, classes, prompts = {}, {}, {}
     with torch.no_grad():
         for a, form in NAME_PROMPTS.items():
             vocab[a] = sorted({n[a] for n in names})
             classes[a] = torch.tensor([vocab[a].index(n[a]) for n in names])
-            emb = clip.text_projection(clip.text_model(ids([form.format(v) for v in vocab[a]])).pooler_output)
-            prompts[a] = F.normalize(emb, dim=-1)
+            emb = clip.get_text_features(input_ids=ids([form.format(v) for v in vocab[a]])).pooler_output
+            prompts[a] = F.normalize(emb, dim=-1)   # the text tower's embedding of each value's prompt
     side = dict(vision=clip.vision_model, projection=clip.visual_projection)
     opt = torch.optim.AdamW([p for m in side.values() for p in m.parameters()], lr=lr, weight_decay=.05)
     st = _Stage(work, 'tower', side, opt, get_scheduler('cosine', opt, num_warmup_steps=min(100, steps // 10),
@@ -202,13 +201,11 @@ def _tower_stage(work, clip, imgs, scenes, cfg, tok, steps, seed, every, batch=1
         i = torch.randint(0, len(imgs), (batch,), generator=st.g)
         out = clip(input_ids=ids([describe(scenes[j], st.rng) for j in i.tolist()]),
                    pixel_values=_clip_norm(_x01(imgs, i)), return_loss=True)
-        scale = clip.logit_scale.exp().detach()
+        scale = clip.logit_scale.exp()
         named = sum(F.cross_entropy(scale * out.image_embeds @ prompts[a].T, classes[a][i]) for a in prompts)
         loss = out.loss + named / len(prompts)
         opt.zero_grad(); loss.backward(); opt.step(); st.sched.step(); return loss.item()
-    st = st.run(steps, step, log, 'tower')
-    for m in frozen: m.requires_grad_(True)
-    return st, clip.eval()
+    return st.run(steps, step, log, 'tower'), clip.eval()
 
 # %% ../nbs/05a_toy2.ipynb #43935c16
 def _unet_stage(work, lat, scenes, te, tok, cfg, steps, seed, every, batch=32, lr=5e-4, p_uncond=.1, log=print):
