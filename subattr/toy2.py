@@ -24,8 +24,9 @@ from diffusers.training_utils import EMAModel
 from transformers import CLIPConfig, CLIPModel
 
 # %% auto #0
-__all__ = ['TOY2_TEXT_DIM', 'WORLD_WORDS', 'NAME_PROMPTS', 'GATES', 'ALL_BLOCKS', 'toy2_words', 'toy2_configs', 'train_toy2',
-           'gate_scenes', 'caption_gates', 'transfer_prompts', 'tuned_gate', 'vae_round_trip', 'codec_ceiling']
+__all__ = ['TOY2_TEXT_DIM', 'WORLD_WORDS', 'NAME_PROMPTS', 'STAGES', 'GATES', 'ALL_BLOCKS', 'toy2_words', 'toy2_configs',
+           'train_toy2', 'gate_scenes', 'caption_gates', 'transfer_prompts', 'tuned_gate', 'vae_round_trip',
+           'codec_ceiling']
 
 # %% ../nbs/05a_toy2.ipynb #54fabb7b
 TOY2_TEXT_DIM = 96
@@ -107,6 +108,7 @@ def _data(work:Path, n:int, seed:int, workers:int, log=print):
 def _x01(imgs, i): return imgs[i].permute(0, 3, 1, 2).float() / 255
 
 def _clip_stage(work, imgs, scenes, cfg, tok, steps, seed, every, batch=128, lr=1e-3, log=print):
+    torch.manual_seed(seed)   # each stage seeds its own initialisation, so stages may run in separate processes
     clip = CLIPModel(CLIPConfig(text_config=cfg['text'], vision_config=cfg['vision'], projection_dim=TOY2_TEXT_DIM))
     opt = torch.optim.AdamW(clip.parameters(), lr=lr, weight_decay=.05)
     st = _Stage(work, 'clip', dict(clip=clip), opt, get_scheduler('cosine', opt, num_warmup_steps=min(200, steps // 10),
@@ -126,6 +128,7 @@ def _reconstruction(vae, x, g, kl):
     return F.l1_loss(rec, x) + F.mse_loss(rec, x) + kl * post.kl().mean()
 
 def _vae_stage(work, imgs, cfg, steps, seed, every, batch=16, lr=1e-3, kl=1e-6, log=print):
+    torch.manual_seed(seed)
     vae = AutoencoderKL.from_config(cfg['vae'])
     opt = torch.optim.AdamW(vae.parameters(), lr=lr, weight_decay=0)
     st = _Stage(work, 'vae', dict(vae=vae), opt, get_scheduler('cosine', opt, num_warmup_steps=min(200, steps // 10),
@@ -209,6 +212,7 @@ def _tower_stage(work, clip, imgs, scenes, cfg, tok, steps, seed, every, batch=1
 
 # %% ../nbs/05a_toy2.ipynb #43935c16
 def _unet_stage(work, lat, scenes, te, tok, cfg, steps, seed, every, batch=32, lr=5e-4, p_uncond=.1, log=print):
+    torch.manual_seed(seed)
     unet = UNet2DConditionModel.from_config(cfg['unet'])
     ema = EMAModel(unet.parameters(), decay=.9995, use_ema_warmup=True, inv_gamma=1., power=2/3)
     noise_s = DDPMScheduler.from_config(cfg['scheduler'])
@@ -235,36 +239,67 @@ def _unet_stage(work, lat, scenes, te, tok, cfg, steps, seed, every, batch=32, l
     return st, unet.eval()
 
 # %% ../nbs/05a_toy2.ipynb #18ffdddc
+STAGES = ('vae', 'clip', 'tower', 'codec', 'unet')   # in an order where every stage comes after those it reads
+_READS = dict(vae=(), clip=(), tower=('clip',), codec=('vae',), unet=('clip', 'vae'))
+
+def _await(work, name, steps, poll, log):
+    "Block until another process has trained stage `name` to `steps` steps (its checkpoint says so)."
+    f, said = Path(work)/f'{name}.pt', False
+    while steps and not (f.exists() and torch.load(f, weights_only=False, map_location='cpu')['step'] >= steps):
+        if not said: log(f'waiting for the {name} stage to reach step {steps} (another process trains it)')
+        said = True; time.sleep(poll)
+
 def train_toy2(work, # checkpoints, the rendered pool and the log; reuse it to resume
-               out, # the diffusers folder to write
+               out, # the diffusers folder to write (None: only train)
                n_images:int=40000, clip_steps:int=1500, vae_steps:int=2000, unet_steps:int=40000,
                tower_steps:int=3000, # the image tower's second stage (0: ship the CLIP stage's tower)
                codec_steps:int=10000, # the autoencoder refined on the whole world (0: ship stage 1's)
                codec_images:int=16000, # whole-world renders the codec stage learns from
-               seed:int=0, workers:int=1, every:int=250, log=print):
-    "Train (or resume) every part of toy v2 and save it as an fp16 diffusers folder."
+               seed:int=0, workers:int=1, every:int=250,
+               stages:tuple=STAGES, # the stages this call trains; any other it reads, it waits for
+               poll:float=30., # seconds between looks at an awaited stage's checkpoint
+               log=print):
+    "Train (or resume) toy v2's `stages` and, given `out`, save the whole model as an fp16 diffusers folder."
+    if unknown := [s for s in stages if s not in STAGES]:
+        raise SubattrError(f"unknown stage {unknown[0]!r}: the stages are {', '.join(STAGES)}.")
     work, t0 = Path(work), time.time(); work.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed)
     write_clip_tokenizer(work/'tokenizer', toy2_words())
     tok = load_clip_tokenizer(work/'tokenizer', model_max_length=24)
     cfg = toy2_configs(len(tok))
     imgs, scenes = _data(work, n_images, seed, workers, log)
-    st_c, clip = _clip_stage(work, imgs, scenes, cfg, tok, clip_steps, seed, every, log=log)
-    st_t, clip = _tower_stage(work, clip, imgs, scenes, cfg, tok, tower_steps, seed, every, log=log)
-    st_v, vae = _vae_stage(work, imgs, cfg, vae_steps, seed, every, log=log)
-    lat = _latents(work, vae, imgs); vae.register_to_config(scaling_factor=lat['scaling_factor'])
-    st_k, codec = _codec_stage(work, vae, imgs, cfg, codec_images, codec_steps, seed, every, workers, log=log)
-    te = _text_encoder_from(clip, cfg).requires_grad_(False)
-    st_u, unet = _unet_stage(work, lat, scenes, te, tok, cfg, unet_steps, seed, every, log=log)
-    pipe = assemble_toy(clip, codec, unet, cfg, tok)
+    steps = dict(clip=clip_steps, tower=tower_steps, vae=vae_steps, codec=codec_steps, unet=unet_steps)
+    got, st = {}, {}
+    def have(s):   # stage `s`, trained or resumed here, or awaited from another process and loaded
+        if s in got: return got[s]
+        for d in _READS[s]: have(d)
+        if s not in stages: _await(work, s, steps[s], poll, log)
+        if s == 'vae':
+            st[s], vae = _vae_stage(work, imgs, cfg, steps[s], seed, every, log=log)
+            lat = _latents(work, vae, imgs); vae.register_to_config(scaling_factor=lat['scaling_factor'])
+            got[s] = vae, lat
+        elif s == 'clip': st[s], got[s] = _clip_stage(work, imgs, scenes, cfg, tok, steps[s], seed, every, log=log)
+        elif s == 'tower':
+            st[s], got[s] = _tower_stage(work, got['clip'], imgs, scenes, cfg, tok, steps[s], seed, every, log=log)
+        elif s == 'codec':
+            st[s], got[s] = _codec_stage(work, got['vae'][0], imgs, cfg, codec_images, steps[s], seed, every, workers,
+                                         log=log)
+        else:
+            te = _text_encoder_from(got['clip'], cfg).requires_grad_(False)   # the tower stage leaves it as it is
+            st[s], got[s] = _unet_stage(work, got['vae'][1], scenes, te, tok, cfg, steps[s], seed, every, log=log)
+        return got[s]
+    for s in STAGES:
+        if s in stages or out is not None: have(s)
+    if out is None:
+        log(f'trained {", ".join(stages)} ({time.time() - t0:.0f} s this call)'); return None
+    pipe = assemble_toy(got['tower'], got['codec'], got['unet'], cfg, tok)
     out = Path(out); out.mkdir(parents=True, exist_ok=True); save_toy(pipe, out)
+    order = ('clip', 'tower', 'vae', 'codec', 'unet')
     (out/'train_log.json').write_text(json.dumps(dict(
         world='open', seed=seed, n_images=n_images, codec_images=codec_images,
-        steps=dict(clip=st_c.step, tower=st_t.step, vae=st_v.step, codec=st_k.step, unet=st_u.step),
-        seconds=dict(clip=st_c.seconds, tower=st_t.seconds, vae=st_v.seconds, codec=st_k.seconds, unet=st_u.seconds),
+        steps={k: st[k].step for k in order}, seconds={k: st[k].seconds for k in order},
         threads=torch.get_num_threads(),
-        loss={k: _curve(s.hist, 100 if k == 'unet' else 50)
-              for k, s in dict(clip=st_c, tower=st_t, vae=st_v, codec=st_k, unet=st_u).items()},
+        loss={k: _curve(st[k].hist, 100 if k == 'unet' else 50) for k in order},
         loss_every=dict(clip=50, tower=50, vae=50, codec=50, unet=100)), indent=1))
     log(f'saved to {out} ({time.time() - t0:.0f} s this call)')
     return pipe.to(torch.float32)
