@@ -13,7 +13,8 @@ from .core import SubattrError, data_path, atomic_write
 
 # %% auto #0
 __all__ = ['FILTER_ATTRS', 'LABELS', 'FILTERS_FILE', 'load_image_encoder', 'image_tokens', 'AttributeFilter', 'scene_labels',
-           'filter_pairs', 'train_filter', 'train_filters', 'save_filters', 'load_filters', 'filter_probes']
+           'filter_pairs', 'fit_eraser', 'train_filter', 'train_filters', 'save_filters', 'load_filters',
+           'filter_probes']
 
 # %% ../nbs/17_filters.ipynb #a7e34b3a
 def load_image_encoder(source):
@@ -56,21 +57,28 @@ class _Reverse(torch.autograd.Function):
 class AttributeFilter(nn.Module):
     "Learned queries attend over an image encoder's tokens; `n_tokens` filtered vectors out."
     def __init__(self, width:int, # the encoder's hidden size
-                 dim:int=64, n_tokens:int=4, heads:int=4):
+                 dim:int=64, n_tokens:int=4, heads:int=4,
+                 erase:bool=False): # end with a linear eraser of the other attributes (see `fit_eraser`)
         super().__init__()
-        self.config = dict(width=width, dim=dim, n_tokens=n_tokens, heads=heads)
+        self.config = dict(width=width, dim=dim, n_tokens=n_tokens, heads=heads, erase=erase)
         self.inp, self.norm = nn.Linear(width, dim), nn.LayerNorm(dim)
         # one self-attention layer over the patches first: an attribute such as shape is a relation between patches
         self.mix = nn.TransformerEncoderLayer(dim, heads, 2 * dim, dropout=0., batch_first=True, norm_first=True)
         self.queries = nn.Parameter(torch.randn(n_tokens, dim) * .02)
         self.attn = nn.MultiheadAttention(dim, heads, batch_first=True)
         self.mlp = nn.Sequential(nn.LayerNorm(dim), nn.Linear(dim, 2 * dim), nn.GELU(), nn.Linear(2 * dim, dim))
+        if erase:   # x -> x - P (x - mu) on the flattened output; zeros (the identity) until `fit_eraser`
+            self.register_buffer('erase_mu', torch.zeros(dim * n_tokens))
+            self.register_buffer('erase_P', torch.zeros(dim * n_tokens, dim * n_tokens))
     def forward(self, tokens:torch.Tensor)->torch.Tensor:
         "N×T×width -> N×n_tokens×dim."
         kv = self.mix(self.norm(self.inp(tokens)))
         q = self.queries.expand(len(tokens), -1, -1)
         h = q + self.attn(q, kv, kv, need_weights=False)[0]
-        return h + self.mlp(h)
+        h = h + self.mlp(h)
+        if not self.config['erase']: return h
+        x = h.flatten(1)
+        return (x - (x - self.erase_mu) @ self.erase_P.T).view_as(h)
     def embed(self, tokens:torch.Tensor)->torch.Tensor:
         "One unit vector per image: the filtered tokens, flattened and normalised."
         return F.normalize(self(tokens).flatten(1), dim=-1)
@@ -100,13 +108,34 @@ def filter_pairs(attribute:str, n:int, seed:int=0)->tuple:
 def _codes(names:list)->tuple:
     vocab = sorted(set(names)); return torch.tensor([vocab.index(x) for x in names]), vocab
 
+@torch.no_grad()
+def fit_eraser(f:AttributeFilter, tokens:torch.Tensor, labels:dict, # per attribute, the names of the images' values
+               attributes)->AttributeFilter:
+    "Fit `f`'s eraser (LEACE) on its output for `tokens`: no linear reader recovers `attributes`' names from it."
+    # LEACE (Belrose et al. 2023), closed form: whiten, project out the whitened cross-covariance with the one-hot
+    # names, unwhiten. EleutherAI's `concept-erasure` package holds the same dozen lines of algebra; we keep them
+    # here rather than add a dependency.
+    if not f.config['erase']: raise SubattrError('This filter was built without an eraser (erase=False).')
+    f.erase_mu.zero_(); f.erase_P.zero_()   # the identity while the raw output is read
+    x = torch.cat([f(t).flatten(1) for t in tokens.split(1024)]).double()
+    z = torch.cat([F.one_hot(_codes(labels[a])[0]).double() for a in attributes], 1)
+    mu, xc = x.mean(0), x - x.mean(0)
+    e, v = torch.linalg.eigh(xc.T @ xc / len(x)); v, e = v[:, e > e.max() * 1e-8], e[e > e.max() * 1e-8]
+    w, w_inv = v @ torch.diag(e ** -.5) @ v.T, v @ torch.diag(e ** .5) @ v.T
+    u, s, _ = torch.linalg.svd(w @ xc.T @ (z - z.mean(0)) / len(x), full_matrices=False)
+    u = u[:, s > s.max() * 1e-8]
+    f.erase_mu.copy_(mu); f.erase_P.copy_(w_inv @ u @ u.T @ w)
+    return f
+
 def train_filter(attribute:str, ta:torch.Tensor, tb:torch.Tensor, # tokens of the pairs' first and second images
                  labels:dict, # per attribute, the names of the first images' values (`scene_labels`)
                  steps:int=1500, batch:int=256, lr:float=2e-3, tau:float=.1, named:float=1., adversary:float=1.,
-                 seed:int=0, dim:int=64, n_tokens:int=4, log=None)->AttributeFilter:
+                 seed:int=0, dim:int=64, n_tokens:int=4,
+                 erase:bool=True, # then fit the eraser of the other attributes on the pairs' first images
+                 log=None)->AttributeFilter:
     "Train one filter: InfoNCE on the pairs, named heads, gradient reversal against readers of the other attributes."
     g = torch.Generator().manual_seed(seed); torch.manual_seed(seed)
-    f = AttributeFilter(ta.shape[-1], dim, n_tokens)
+    f = AttributeFilter(ta.shape[-1], dim, n_tokens, erase=erase)
     own, others = list(FILTER_ATTRS[attribute]), [k for k in LABELS if k not in FILTER_ATTRS[attribute]]
     ys = {k: _codes(labels[k]) for k in own + others}
     heads = nn.ModuleDict({k: nn.Linear(dim * n_tokens, len(v)) for k, (_, v) in ys.items()})
@@ -124,7 +153,8 @@ def train_filter(attribute:str, ta:torch.Tensor, tb:torch.Tensor, # tokens of th
         if log and (step + 1) % 250 == 0: log(f'{attribute} filter step {step + 1}: InfoNCE {nce.item():.3f}, '
                                                 f'names {name.item() / len(own):.3f}, '
                                                 f'adversaries {adv.item() / len(others):.3f}')
-    return f.eval()
+    f.eval()
+    return fit_eraser(f, ta, labels, others) if erase else f
 
 def train_filters(encoder, n_pairs:int=3000, steps:int=3000, seed:int=0, log=print)->tuple:
     "Both filters on `n_pairs` fresh pairs each; (filters dict, a record of the run)."
