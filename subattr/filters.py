@@ -119,8 +119,9 @@ def fit_eraser(f:AttributeFilter, tokens:torch.Tensor, labels:dict, # per attrib
     f.erase_mu.zero_(); f.erase_P.zero_()   # the identity while the raw output is read
     x = torch.cat([f(t).flatten(1) for t in tokens.split(1024)]).double()
     z = torch.cat([F.one_hot(_codes(labels[a])[0]).double() for a in attributes], 1)
-    mu, xc = x.mean(0), x - x.mean(0)
-    e, v = torch.linalg.eigh(xc.T @ xc / len(x)); v, e = v[:, e > e.max() * 1e-8], e[e > e.max() * 1e-8]
+    mu = x.mean(0); xc = x - mu
+    e, v = torch.linalg.eigh(xc.T @ xc / len(x)); keep = e > e.max() * 1e-8   # whiten on the covariance's support
+    e, v = e[keep], v[:, keep]
     w, w_inv = v @ torch.diag(e ** -.5) @ v.T, v @ torch.diag(e ** .5) @ v.T
     u, s, _ = torch.linalg.svd(w @ xc.T @ (z - z.mean(0)) / len(x), full_matrices=False)
     u = u[:, s > s.max() * 1e-8]
