@@ -83,13 +83,18 @@ def test_anno_parser_reads_the_signature():
     assert (ns.model, ns.prompt, ns.out, ns.steps, ns.size, ns.width) == ('tiny', 'a cat', 'd', 5, 64, 1.0)
 
 def test_word_maps_take_cross_attention_by_kind():
-    "On the toy a 4×4 self-attention map has 16 keys, as many as a 16-token prompt: word_maps must still skip it."
-    from subattr.attention import word_maps
+    "A self-attention map can have as many keys as the prompt has tokens: word_maps must still skip it."
+    from subattr.attention import word_maps, prompt_tokens
     toy = load_pipeline('toy', progress=False)
-    store, _ = record(toy, 'a red circle', steps=2, kind='both', max_self_res=None)
-    n_words = len(store.words[0])
-    lookalikes = [n for n, m in store.maps.items() if n.endswith('attn1') and m.shape[-1] == n_words]
-    assert lookalikes, 'the toy should have self-attention maps with as many keys as the prompt has tokens'
+    T, f = toy.tokenizer.model_max_length, toy.vae_scale_factor
+    # a latent of h × T/h (pixel sides divisible by 8): its first level's self-attention has T keys
+    h = next(d for d in range(2, T) if T % d == 0 and d * f % 8 == 0 and T // d * f % 8 == 0)
+    with AttentionStore(toy, kind='both', max_self_res=None) as store:
+        toy('a red circle', height=h * f, width=T // h * f, num_inference_steps=2, guidance_scale=4.,
+            generator=torch.Generator().manual_seed(0), output_type='latent')
+    store.words = [prompt_tokens(toy.tokenizer, 'a red circle')]
+    lookalikes = [n for n, m in store.maps.items() if n.endswith('attn1') and m.shape[-1] == T]
+    assert lookalikes, 'the first level should have self-attention maps with as many keys as the prompt has tokens'
     maps = word_maps(store, 'circle')
     assert maps and all(n.endswith('attn2') for n in maps) and not set(lookalikes) & set(maps)
 
