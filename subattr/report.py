@@ -186,6 +186,7 @@ def block_scores(rows:list, attribute:str)->dict:
 # %% ../nbs/14a_report.ipynb #44aa5dea
 def demo(out='subattr-demo', # the report folder
          references:int=3, steps:int=100, lr:float=2e-3, seeds=(0,), images:int=2,
+         gen_steps:int=20, # DDIM steps per drawn image
          n_train:int=480, n_test:int=240, timesteps=(100, 400, 700, 900),
          model:str='toy', progress:bool=True)->Path:
     "Run the short fine-tune probe and the linear probes on the toy model; write report.md, probe.json and figures."
@@ -202,7 +203,7 @@ def demo(out='subattr-demo', # the report folder
     say(f'subattr demo: fine-tune probe, {len(sels)} selections × '
         f'{len(refs)} references × {len(seeds)} seeds, {steps} steps each')
     ft = finetune_probe(model, out, sels, modes=('blocks',), references=refs, seeds=seeds, steps=steps, lr=lr,
-                        prompts=2, images=images, progress=progress, pipe=pipe)
+                        prompts=2, images=images, gen_steps=gen_steps, progress=progress, pipe=pipe)
     say(f'subattr demo: linear probes, {n_train}+{n_test} images × '
         f'{len(timesteps)} timesteps ({time.time() - t0:.0f}s so far)')
     lp = linear_probe(model, out, n_train=n_train, n_test=n_test, timesteps=timesteps, progress=progress, pipe=pipe)
@@ -221,8 +222,8 @@ def demo(out='subattr-demo', # the report folder
     plot_probe_grid(out, ft, sels, refs); plt.savefig(out/'grid.png', dpi=100); plt.close('all')
     secs = time.time() - t0
     res = dict(model=model, settings=dict(references=[_desc(r) for r in refs], steps=steps, lr=lr, seeds=list(seeds),
-                                          images=images, selections=sels, n_train=n_train, n_test=n_test,
-                                          timesteps=list(timesteps)),
+                                          images=images, gen_steps=gen_steps, selections=sels, n_train=n_train,
+                                          n_test=n_test, timesteps=list(timesteps)),
                verdict=v, finetune={k: {m: (r._asdict() if hasattr(r, '_asdict') else r) for m, r in d.items()}
                                     for k, d in summ.items()},
                linear=lp, seconds=round(secs, 1))

@@ -41,7 +41,7 @@ def test_every_probe_command_loads_sd15_once(tmp_path, loads):
 
 def test_demo_loads_its_model_once(tmp_path, loads):
     from subattr.report import demo
-    demo(tmp_path/'demo', references=1, steps=2, images=1, n_train=16, n_test=8, timesteps=(500,), model='toy', progress=False)
+    demo(tmp_path/'demo', references=1, steps=2, images=1, gen_steps=3, n_train=16, n_test=8, timesteps=(500,), model='toy', progress=False)
     assert loads == ['toy'], loads
 
 def test_finetune_probe_on_sd15_loads_once(tmp_path, loads):
