@@ -414,8 +414,8 @@ def probe_finetune(model:str='toy', # base model
                    select:Param('a selection to probe (repeat; default: the seed presets, P+ sets and every block)',
                                 str, action='append')=None,
                    mode:Param('training mode (repeat)', str, action='append', choices=['blocks', 'token+blocks'])=None,
-                   references:int=4, # reference renders, with appearances that differ (see `probe_references`)
-                   held_out:int=1, # how many of the references use a held-out word
+                   # references, each with a novel shape, colour or texture in turn (see `probe_references`)
+                   references:int=3,
                    seeds:int=2, # training seeds per reference and selection (0, 1, ...)
                    steps:int=150, # optimiser steps per fine-tune
                    lr:float=5e-4, # learning rate of the blocks (the token's is 5e-3)
@@ -436,7 +436,7 @@ def probe_finetune(model:str='toy', # base model
     from subattr.probe import finetune_probe, probe_references
     from subattr.report import finetune_summary, plot_finetune
     rows = finetune_probe(model, out, select, tuple(mode or ('blocks', 'token+blocks')),
-                          probe_references(references, held_out=held_out), tuple(range(seeds)), steps, lr,
+                          probe_references(references), tuple(range(seeds)), steps, lr,
                           prompts=prompts, images=images, width=width)
     summ = finetune_summary(rows)
     _probe_out(out, 'finetune', rows, lambda r: plot_finetune(summ), summ)
@@ -459,8 +459,7 @@ def _emit_preset(summ, out, name, model, width):
 @call_parse
 def probe_inject(model:str='toy', # base model
                  out:str='probe-out', # results folder
-                 references:int=4, # reference renders whose features are injected
-                 held_out:int=1, # how many of the references use a held-out word
+                 references:int=3, # references whose features are injected (see `probe_references`)
                  seeds:int=1, # sampling seeds (0, 1, ...)
                  fraction:float=1., # share of the steps that inject
                  prompts:int=2, # conflicting prompts per reference
@@ -475,7 +474,7 @@ def probe_inject(model:str='toy', # base model
     from subattr.report import plot_injection
     from subattr.models import load_unet
     from subattr.blocks import BlockMap
-    rows = injection_probe(model, out, None, probe_references(references, held_out=held_out), tuple(range(seeds)),
+    rows = injection_probe(model, out, None, probe_references(references), tuple(range(seeds)),
                            fraction, prompts, images, width=width)
     _probe_out(out, 'inject', rows, lambda r: plot_injection(r, BlockMap(load_unet(model, width=width))))
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import random, tempfile
 from contextlib import contextmanager, ExitStack
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
@@ -17,47 +17,67 @@ from .images import image_row
 from .blocks import BlockMap, PRESETS
 from .hooks import Hooks
 from .sweep import item_key, run_items
-from .shapesworld import Thing, render, render_many, Oracle, SHAPES, COLORS, TEXTURES, HELD_OUT, ATTRS, is_seen
+from .openworld import (Scene, Shape, Color, Texture, render, render_scenes, seen_value, describe, is_novel,
+                               shape_words, hue_name, texture_words)
+ATTRS = ('shape', 'color', 'texture')
 
 # %% auto #0
-__all__ = ['FINETUNE_DEFAULTS', 'probe_references', 'conflict_things', 'probe_oracle', 'top_blocks', 'anchor_presets',
-           'finetune_item', 'finetune_probe', 'injection_points', 'injecting', 'ddim_invert', 'inject_sample',
-           'injection_targets', 'injection_probe', 'layer_prompts', 'layer_sets', 'layer_prompt_probe', 'switch_sample',
-           'timestep_probe', 'linear_probe']
+__all__ = ['ATTRS', 'FINETUNE_DEFAULTS', 'probe_references', 'novel_attribute', 'scene_words', 'conflict_scenes',
+           'conflict_prompt', 'probe_oracle', 'top_blocks', 'anchor_presets', 'finetune_item', 'finetune_probe',
+           'injection_points', 'injecting', 'ddim_invert', 'inject_sample', 'injection_targets', 'injection_probe',
+           'layer_prompts', 'layer_sets', 'layer_prompt_probe', 'switch_sample', 'timestep_probe', 'linear_probe']
 
 # %% ../nbs/14_probe.ipynb #77931563
-def probe_references(n:int=4, # references
-                     seed:int=0, held_out:int=1, # how many of them use a held-out word
+def probe_references(n:int=3, # references; their novel attribute cycles: shape, colour, texture
+                     seed:int=0, # the bench's reference seed
                     )->list:
-    ("`n` ShapesWorld things, `held_out` of them with a word held out of the toy's pretraining; "
-     "shapes, colours and textures differ between them as far as the vocabulary allows.")
-    rng = random.Random(seed); refs = []
-    seen_sh, seen_co, seen_tx = ([v for v in vs if v not in HELD_OUT[k]]
-                                 for k, vs in (('shape', SHAPES), ('color', COLORS), ('texture', TEXTURES)))
-    def fresh(vals, k):   # values no reference has yet (all values again once each was used)
-        left = [v for v in vals if v not in {getattr(r, k) for r in refs}]
-        return left or vals
-    for i in range(n):
-        attr = ('shape', 'color', 'texture')[(i - (n - held_out)) % 3] if i >= n - held_out else None
-        for _ in range(1000):
-            t = Thing(rng.choice(fresh(seen_sh, 'shape')), rng.choice(fresh(seen_co, 'color')),
-                      rng.choice(fresh(seen_tx, 'texture')))
-            if is_seen(t.shape, t.color, t.texture) and t not in refs: break
-        if attr: t = Thing(**{**asdict(t), attr: HELD_OUT[attr][(i // 3) % len(HELD_OUT[attr])]})
-        refs.append(t)
-    return refs
+    ("`n` Open ShapesWorld scenes, each with one attribute from a region held out of pretraining "
+     "(shape, colour, texture in turn): the bench's shape and appearance references, in the bench's order.")
+    from subattr.bench import task_references
+    if n < 1: raise SubattrError(f'Ask for at least one reference, not {n}.')
+    pick = lambda i: ('shape', i // 3) if i % 3 == 0 else ('appearance', 2 * (i // 3) + (i % 3 == 2))
+    return [task_references(*pick(i), seed)[0][0] for i in range(n)]
+
+def novel_attribute(s:Scene)->str|None:
+    "The attribute of `s` drawn from a held-out region (None if all are seen)."
+    return next((k for k in ATTRS if is_novel(k, getattr(s, k))), None)
+
+def scene_words(s:Scene)->dict:
+    "The words the world has for `s`: shape name, hue name, texture kind (what the named reader reads)."
+    return dict(shape=shape_words(s.shape)['name'], color=hue_name(s.color.hue), texture=s.texture.kind)
 
 # %% ../nbs/14_probe.ipynb #affe02d4
-def conflict_things(ref:Thing, k:int, seed:int=0)->dict:
-    "Things for prompts that keep `ref`'s other attribute open and change one: k new shapes, k new appearances."
-    rng = random.Random(seed)
-    shapes = rng.sample([s for s in SHAPES if s != ref.shape and s not in HELD_OUT['shape']], k)
-    apps = rng.sample([(c, x) for c in COLORS for x in TEXTURES if c != ref.color and x != ref.texture
-                       and c not in HELD_OUT['color'] and x not in HELD_OUT['texture']], k)
-    return dict(shape=[Thing(s, ref.color, ref.texture) for s in shapes],
-                appearance=[Thing(ref.shape, c, x) for c, x in apps])
+def conflict_scenes(ref:Scene, k:int, seed:int=0)->dict:
+    ("Scenes for prompts that keep `ref`'s other attribute open and change one: `k` seen shapes and `k` seen "
+     "appearances, each named differently from the reference and from each other.")
+    rng, w = random.Random(seed), scene_words(ref)
+    shapes, apps, names = [], [], set()
+    for _ in range(10_000):
+        if len(shapes) == k: break
+        s = seen_value('shape', rng); nm = shape_words(s)['name']
+        if s.kind != 'blob' and nm != w['shape'] and nm not in names: shapes.append(s); names.add(nm)
+    for _ in range(10_000):
+        if len(apps) == k: break
+        c, t = seen_value('color', rng), seen_value('texture', rng); nm = (hue_name(c.hue), t.kind)
+        if nm[0] != w['color'] and nm[1] != w['texture'] and nm not in names: apps.append((c, t)); names.add(nm)
+    if len(shapes) < k or len(apps) < k:
+        raise SubattrError(f'The world has too few names for {k} conflicting prompts per attribute; ask for fewer.')
+    return dict(shape=[replace(ref, shape=s) for s in shapes],
+                appearance=[replace(ref, color=c, texture=t) for c, t in apps])
 
-def _desc(t:Thing)->str: return f'{t.color} {t.texture} {t.shape}'
+def conflict_prompt(s:Scene, word:str, which:str)->tuple:
+    ("(prompt, the words it names): `which` 'shape' names `s`'s shape and leaves the appearance to `word`; "
+     "'appearance' names `s`'s colour and texture and leaves the shape to `word`.")
+    w = scene_words(s)
+    if which == 'shape': return f"a {word} {w['shape']}", dict(shape=w['shape'])
+    tex = '' if s.texture.kind == 'plain' else f" with {texture_words(s.texture)['noun']}"
+    return f"a {w['color']} {word}{tex}", dict(color=w['color'], texture=w['texture'])
+
+def _scene(d:dict)->Scene:
+    "A Scene back from its `asdict` form (as a work item stores it)."
+    d = dict(d); parts = dict(shape=Shape, color=Color, texture=Texture)
+    return Scene(**{k: parts[k](**v) if k in parts else tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+
 def _load(model:str, width:float=1.):
     "The probe's pipeline, on this process's device (a GPU per process under `accelerate launch` on GPUs)."
     from accelerate import PartialState
@@ -68,30 +88,29 @@ def _width(width:float)->dict:
     ("The item field for a narrowed *-random model "
      "(none at full width, so the work items of earlier sweeps keep their keys).")
     return {} if width == 1 else dict(width=width)
-def _thing(d:dict)->Thing: return Thing(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
 
 # %% ../nbs/14_probe.ipynb #9077aad1
 def probe_oracle(model, readout:str='auto'):
-    ("The readout of a probe: the ShapesWorld oracle ('oracle'), image metrics ('metrics': returns None), "
-     "or 'auto': the oracle for the toy model, which draws ShapesWorld, metrics for any other.")
+    ("The readout of a probe: Open ShapesWorld's oracle v2 with its named reader ('oracle'; returns the reader), "
+     "image metrics ('metrics'; returns None), or 'auto': the oracle for the toy model, metrics for any other.")
     from subattr.models import toy_path
+    from subattr.similarity import NamedReader
     if readout not in ('auto', 'oracle', 'metrics'):
         raise SubattrError(f"readout must be 'auto', 'oracle' or 'metrics'; got '{readout}'.")
     use = readout == 'oracle' or (readout == 'auto' and str(model) in ('toy', str(toy_path())))
-    return Oracle.load() if use else None
+    return NamedReader() if use else None
 
-def _metric_row(img, ref:Thing, asked:Thing|None, meta:dict)->dict:
-    ("Without an oracle: a row in `reading_row`'s layout from "
-     "`subattr.readout.metric_readout` against renders of the reference and of what was asked.")
+def _metric_row(img, ref:Scene, asked:Scene|None, named:dict, meta:dict)->dict:
+    ("Without an oracle: a row in `open_rows`' layout from `subattr.readout.metric_readout` against renders of the "
+     "reference and of what was asked (`named`: the words the prompt names).")
     from subattr.readout import metric_readout
     m = metric_readout(np.asarray(img.convert('RGB').resize((64, 64))), render(ref),
                        None if asked is None else render(asked))
-    row = dict(meta, **{f'ref_{k}': getattr(ref, k) for k in ATTRS},
-               **{f'asked_{k}': None if asked is None else getattr(asked, k) for k in ATTRS})
+    rw, aw = scene_words(ref), scene_words(asked) if asked is not None else {}
+    row = dict(meta, **{f'ref_{k}': rw[k] for k in ATTRS}, **{f'asked_{k}': named.get(k) for k in ATTRS})
     parts = dict(shape=('shape',), appearance=('color', 'texture'))
-    for a, ks in parts.items():   # values the metrics attribute the image to (None: neither)
-        for k in ks:
-            row[k] = getattr(ref, k) if m[a] == 'reference' else getattr(asked, k) if m[a] == 'prompt' else None
+    for a, ks in parts.items():   # the words the metrics attribute the image to (None: neither)
+        for k in ks: row[k] = rw[k] if m[a] == 'reference' else aw.get(k) if m[a] == 'prompt' else None
     row.update(readout='metrics', **{k: v for k, v in m.items() if k.endswith('score')})
     for a, ks in parts.items():
         same = asked is not None and all(getattr(ref, k) == getattr(asked, k) for k in ks)
@@ -100,13 +119,16 @@ def _metric_row(img, ref:Thing, asked:Thing|None, meta:dict)->dict:
         for k in ks: row[f'{k}_source'] = src
     return row
 
-def _reading_rows(oracle, images, base:dict, reference:Thing, asked:Thing|None)->list:
-    ("One tidy row per image: `base`, the reference and what was asked, "
-     "the reading (oracle or metrics) and where each attribute came from.")
-    from subattr.readout import reading_row
-    meta = lambda j: dict(image=j, cluster=f"{base['reference']}|{base['seed']}", **base)
-    if oracle is None: return [_metric_row(im, reference, asked, meta(j)) for j, im in enumerate(images)]
-    return [reading_row(r, reference, asked, **meta(j)) for j, r in enumerate(oracle.read(images))]
+def _reading_rows(reader, images, base:dict, reference:Scene, asked:Scene|None, named:dict|None)->list:
+    ("One tidy row per image: `base`, the reference and what the prompt named, "
+     "the reading (oracle v2 or metrics) and where each attribute came from.")
+    from subattr.readout import open_rows
+    meta = lambda j: dict(cluster=f"{base['reference']}|{base['seed']}", **base)
+    if reader is None: return [_metric_row(im, reference, asked, named or {}, dict(image=j, **meta(j)))
+                               for j, im in enumerate(images)]
+    arr = np.stack([np.asarray(i.convert('RGB').resize((64, 64))) for i in images])
+    return [dict(r, readout='oracle') for r in open_rows(render(reference), arr, scene_words(reference), named,
+                                                         reader, **meta(0))]
 
 # %% ../nbs/14_probe.ipynb #7b74aa79
 FINETUNE_DEFAULTS = ('seed-shape', 'seed-appearance', 'mid', 'pplus-coarse', 'pplus-fine')
@@ -119,8 +141,6 @@ def anchor_presets(bm:BlockMap)->list:
     "Every preset defined for this UNet's layout."
     return [k for k, p in PRESETS.items() if bm.layout in p.specs]
 
-def _prompt(t:Thing, word:str, which:str)->str:
-    return f'a {word} {t.shape}' if which == 'shape' else f'a {t.color} {t.texture} {word}'
 
 # %% ../nbs/14_probe.ipynb #f7707da8
 def finetune_item(item:dict, model:str='toy', oracle=None, pipe=None,
@@ -130,7 +150,7 @@ def finetune_item(item:dict, model:str='toy', oracle=None, pipe=None,
     "Train one selection on one reference, draw the conflicting prompts, read every image."
     from subattr.train import train
     from subattr.generate import generate
-    ref = _thing(item['ref'])
+    ref = _scene(item['ref'])
     tok = '<r>'
     with tempfile.TemporaryDirectory() as d:
         # the loaded pipeline trains in place and is restored after: one load serves every item
@@ -140,17 +160,16 @@ def finetune_item(item:dict, model:str='toy', oracle=None, pipe=None,
                   timesteps='uniform', seed=item['seed'], progress=False, checkpoint_every=10**9, keep=1,
                   width=item.get('width', 1.))
         word = tok if item['mode'] != 'blocks' else 'sks'
-        conf = conflict_things(ref, item['prompts'], seed=item['seed'])
-        jobs = [('reconstruction', None, f'a {word}')] + [(f'{w}-conflict', t, _prompt(t, word, w))
-                                                          for w in ('shape', 'appearance') for t in conf[w]]
+        conf = conflict_scenes(ref, item['prompts'], seed=item['seed'])
+        jobs = [('reconstruction', None, f'a {word}', None)] + [
+            (f'{w}-conflict', s, *conflict_prompt(s, word, w)) for w in ('shape', 'appearance') for s in conf[w]]
         rows, drawn = [], []
-        for kind, asked, prompt in jobs:
+        for kind, asked, prompt, named in jobs:
             imgs = generate(pipe, prompt, [c], seed=item['seed'], n=item['images'], steps=item['gen_steps'],
                             guidance=item['guidance'])
-            base = dict(selection=item['selection'], mode=item['mode'], reference=_desc(ref),
-                        held_out=not is_seen(ref.shape, ref.color, ref.texture), seed=item['seed'], prompt=prompt,
-                        kind=kind)
-            rows += _reading_rows(oracle, imgs, base, ref, asked); drawn += imgs[:1]
+            base = dict(selection=item['selection'], mode=item['mode'], reference=describe(ref),
+                        novel=novel_attribute(ref), seed=item['seed'], prompt=prompt, kind=kind)
+            rows += _reading_rows(oracle, imgs, base, ref, asked, named); drawn += imgs[:1]
     if images_dir is not None:   # the reference, then the first image of each prompt
         strip = image_row([Image.fromarray(render(ref)).resize(drawn[0].size)] + drawn)
         Path(images_dir).mkdir(parents=True, exist_ok=True); strip.save(Path(images_dir)/f'{item_key(item)}.png')
@@ -161,7 +180,7 @@ def finetune_probe(model:str='toy', # the base model
                    out='probe-out', # results folder (items/, finetune.json/.csv)
                    selections=None, # specs or presets (default: FINETUNE_DEFAULTS and every top-level block)
                    modes=('blocks', 'token+blocks'),
-                   references=None, # Things (default: probe_references(4, held_out=1))
+                   references=None, # Scenes (default: probe_references(3): a novel shape, colour and texture)
                    seeds=(0, 1), steps:int=150, lr:float=5e-4, lr_token:float=5e-3,
                    prompts:int=2, # conflicting prompts per attribute
                    images:int=2, gen_steps:int=20, guidance:float=4.,
@@ -176,7 +195,7 @@ def finetune_probe(model:str='toy', # the base model
     oracle = probe_oracle(model, readout)
     selections = list(selections or (list(FINETUNE_DEFAULTS) + top_blocks(bm)))
     for s in selections: bm.select(s)   # refuse a bad spec before any work
-    references = references or probe_references(4, held_out=1)
+    references = references or probe_references(3)
     rd = 'oracle' if oracle else 'metrics'
     items = [dict(model=str(model), readout=rd, selection=s, mode=m, ref=asdict(r), seed=sd, steps=steps, lr=lr,
                   lr_token=lr_token, prompts=prompts, images=images, gen_steps=gen_steps, guidance=guidance,
@@ -294,22 +313,22 @@ def injection_probe(model:str='toy', out='probe-out',
     pipe = pipe if pipe is not None else _load(model, width); bm = BlockMap(pipe.unet)
     oracle = probe_oracle(model, readout)
     targets = [tuple(t) for t in (targets or injection_targets(bm))]
-    references = references or probe_references(4, held_out=1)
+    references = references or probe_references(3)
     rd = 'oracle' if oracle else 'metrics'
     items = [dict(model=str(model), readout=rd, module=m, kind=k, ref=asdict(r), seed=sd, fraction=fraction,
                   prompts=prompts, images=images, steps=steps, guidance=guidance, **_width(width))
              for m, k in targets for r in references for sd in seeds]
     def one(it):
-        ref = _thing(it['ref']); rows = []
-        conf = conflict_things(ref, it['prompts'], seed=it['seed'])
+        ref = _scene(it['ref']); rows = []
+        conf = conflict_scenes(ref, it['prompts'], seed=it['seed'])
         for j in range(it['prompts']):   # both attributes differ from the reference's
-            asked = Thing(conf['shape'][j].shape, conf['appearance'][j].color, conf['appearance'][j].texture)
-            imgs = inject_sample(pipe, render(ref), f'a {_desc(asked)}', it['module'], it['kind'], it['fraction'],
+            asked = replace(conf['shape'][j], color=conf['appearance'][j].color, texture=conf['appearance'][j].texture)
+            prompt = describe(asked)
+            imgs = inject_sample(pipe, render(ref), prompt, it['module'], it['kind'], it['fraction'],
                                  it['seed'], it['steps'], it['guidance'], it['images'])
-            base = dict(module=it['module'], kind=it['kind'], reference=_desc(ref),
-                        held_out=not is_seen(ref.shape, ref.color, ref.texture), seed=it['seed'],
-                        prompt=f'a {_desc(asked)}', fraction=it['fraction'])
-            rows += _reading_rows(oracle, imgs, base, ref, asked)
+            base = dict(module=it['module'], kind=it['kind'], reference=describe(ref), novel=novel_attribute(ref),
+                        seed=it['seed'], prompt=prompt, fraction=it['fraction'])
+            rows += _reading_rows(oracle, imgs, base, ref, asked, scene_words(asked))
         return rows
     return run_items(items, one, out, 'inject', progress)
 
@@ -342,24 +361,23 @@ def layer_sets(bm:BlockMap)->dict:
     return sets
 
 def _pairs(n:int, seed:int=0)->list:
-    "Prompt pairs (A, B) of seen things that differ in shape, colour and texture."
+    "Prompt pairs (A, B) of seen scenes whose shape, hue and texture names all differ."
     rng = random.Random(seed); out = []
-    seen = lambda: Thing(rng.choice([s for s in SHAPES if s not in HELD_OUT['shape']]),
-                         rng.choice([c for c in COLORS if c not in HELD_OUT['color']]),
-                         rng.choice([x for x in TEXTURES if x not in HELD_OUT['texture']]))
+    seen = lambda: Scene(seen_value('shape', rng), seen_value('color', rng), seen_value('texture', rng))
     while len(out) < n:
-        a, b = seen(), seen()
-        if a.shape != b.shape and a.color != b.color and a.texture != b.texture: out.append((a, b))
+        a, b = seen(), seen(); wa, wb = scene_words(a), scene_words(b)
+        if a.shape.kind != 'blob' != b.shape.kind and all(wa[k] != wb[k] for k in ATTRS): out.append((a, b))
     return out
 
+
 # %% ../nbs/14_probe.ipynb #28f54930
-def _follow_rows(oracle, imgs, base, a:Thing, b:Thing)->list:
-    "Rows saying, per attribute, whether the image follows prompt A, prompt B, or neither."
-    rows = []
+def _follow_rows(reader, imgs, base, a:Scene, b:Scene)->list:
+    "Rows saying, per attribute, whether the image follows prompt A, prompt B, or neither (by the words read)."
+    rows, wa, wb = [], scene_words(a), scene_words(b)
     # metrics: 'reference' is A
-    reads = oracle.read(imgs) if oracle is not None else [_metric_row(im, a, b, {}) for im in imgs]
+    reads = reader.read(imgs) if reader is not None else [_metric_row(im, a, b, wb, {}) for im in imgs]
     for j, r in enumerate(reads):
-        f = lambda k: 'A' if r[k] == getattr(a, k) else 'B' if r[k] == getattr(b, k) else 'neither'
+        f = lambda k: 'A' if r[k] == wa[k] else 'B' if r[k] == wb[k] else 'neither'
         rows.append(dict(base, image=j, read_shape=r['shape'], read_color=r['color'], read_texture=r['texture'],
                          shape_follows=f('shape'), color_follows=f('color'), texture_follows=f('texture')))
     return rows
@@ -376,13 +394,13 @@ def layer_prompt_probe(model:str='toy', out='probe-out', sets=None, # name -> at
                   steps=steps, guidance=guidance, **_width(width))
              for k, v in sets.items() for a, b in _pairs(pairs) for sd in seeds]
     def one(it):
-        a, b = _thing(it['a']), _thing(it['b'])
-        ea = pipe.encode_prompt(prompt=f'a {_desc(a)}', device=pipe.device, num_images_per_prompt=1,
+        a, b = _scene(it['a']), _scene(it['b'])
+        ea = pipe.encode_prompt(prompt=describe(a), device=pipe.device, num_images_per_prompt=1,
                                 do_classifier_free_guidance=False)[0]
         with layer_prompts(pipe, it['layers'], ea):
-            imgs = pipe(f'a {_desc(b)}', num_inference_steps=it['steps'], guidance_scale=it['guidance'],
+            imgs = pipe(describe(b), num_inference_steps=it['steps'], guidance_scale=it['guidance'],
                         num_images_per_prompt=it['images'], generator=torch.Generator().manual_seed(it['seed'])).images
-        return _follow_rows(oracle, imgs, dict(set=it['set'], n_layers=len(it['layers']), a=_desc(a), b=_desc(b),
+        return _follow_rows(oracle, imgs, dict(set=it['set'], n_layers=len(it['layers']), a=describe(a), b=describe(b),
                                                seed=it['seed']), a, b)
     return run_items(items, one, out, 'layers', progress)
 
@@ -411,10 +429,10 @@ def timestep_probe(model:str='toy', out='probe-out', taus=(0, .1, .2, .3, .4, .5
                   steps=steps, guidance=guidance, **_width(width))
              for t in taus for a, b in _pairs(pairs) for sd in seeds]
     def one(it):
-        a, b = _thing(it['a']), _thing(it['b'])
-        imgs = switch_sample(pipe, f'a {_desc(a)}', f'a {_desc(b)}', it['tau'], it['seed'], it['steps'], it['guidance'],
+        a, b = _scene(it['a']), _scene(it['b'])
+        imgs = switch_sample(pipe, describe(a), describe(b), it['tau'], it['seed'], it['steps'], it['guidance'],
                              it['images'])
-        return _follow_rows(oracle, imgs, dict(tau=it['tau'], a=_desc(a), b=_desc(b), seed=it['seed']), a, b)
+        return _follow_rows(oracle, imgs, dict(tau=it['tau'], a=describe(a), b=describe(b), seed=it['seed']), a, b)
     return run_items(items, one, out, 'timesteps', progress)
 
 # %% ../nbs/14_probe.ipynb #688cb509
@@ -455,7 +473,7 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
         if b not in dict(unet.named_modules()): raise SubattrError(f"'{b}' is not a module of this UNet.")
     def one(it):
         from subattr.images import model_resolution
-        imgs, things = render_many(it['n_train'] + it['n_test'], seed=it['seed'])
+        imgs, scenes = render_scenes(it['n_train'] + it['n_test'], seed=it['seed'])
         res = model_resolution(pipe)
         x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float() / 127.5 - 1
         if x.shape[-1] != res: x = F.interpolate(x, size=(res, res), mode='bilinear', antialias=True,
@@ -465,8 +483,9 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
         from subattr import conditioning as C
         noiser = DDPMScheduler.from_config(pipe.scheduler.config)
         empty = C.encode(pipe, [''], res)
-        labels = {k: torch.tensor([ATTRS[k].index(getattr(t, k)) for t in things])
-                  for k in ('shape', 'color', 'texture')}
+        words = [scene_words(t) for t in scenes]
+        vocab = {k: sorted({w[k] for w in words}) for k in ATTRS}   # the names this sample holds
+        labels = {k: torch.tensor([vocab[k].index(w[k]) for w in words]) for k in ATTRS}
         rows = []
         for t in it['timesteps']:
             with _pooled(unet, it['blocks']) as got:
@@ -480,9 +499,9 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
             for b in it['blocks']:
                 f = torch.cat(got[b])
                 for k, y in labels.items():
-                    acc = _fit_logreg(f[:ntr], y[:ntr], f[ntr:], y[ntr:], len(ATTRS[k]))
+                    acc = _fit_logreg(f[:ntr], y[:ntr], f[ntr:], y[ntr:], len(vocab[k]))
                     rows.append(dict(block=b, timestep=int(t), attribute=k, accuracy=round(acc, 4),
-                                     chance=round(1 / len(ATTRS[k]), 4), n_test=len(y) - ntr, features=f.shape[1]))
+                                     chance=round(float(y[ntr:].bincount().max()) / (len(y) - ntr), 4), n_test=len(y) - ntr, features=f.shape[1]))
         return rows
     item = dict(model=str(model), n_train=n_train, n_test=n_test, timesteps=[int(t) for t in timesteps], blocks=blocks,
                 seed=seed, batch=batch, **_width(width))

@@ -14,7 +14,8 @@ from .models import load_pipeline
 from .blocks import BlockMap
 from .shapesworld import ATTRS
 from .sweep import _write_json_atomic
-from .probe import _desc, anchor_presets, finetune_probe, linear_probe, probe_references
+from .openworld import describe
+from .probe import anchor_presets, finetune_probe, linear_probe, probe_references
 
 # %% auto #0
 __all__ = ['MIN_RECONSTRUCTION', 'finetune_summary', 'verdict', 'found_presets', 'plot_finetune', 'plot_linear', 'follow_rates',
@@ -199,7 +200,7 @@ def demo(out='subattr-demo', # the report folder
     pipe = load_pipeline(model, progress=False); bm = BlockMap(pipe.unet)
     sels = ['seed-shape', 'seed-appearance', 'mid'] + [p for p in anchor_presets(bm)
                                                        if p not in ('seed-shape', 'seed-appearance', 'mid')]
-    refs = probe_references(references, held_out=1)
+    refs = probe_references(references)
     say(f'subattr demo: fine-tune probe, {len(sels)} selections × '
         f'{len(refs)} references × {len(seeds)} seeds, {steps} steps each')
     ft = finetune_probe(model, out, sels, modes=('blocks',), references=refs, seeds=seeds, steps=steps, lr=lr,
@@ -221,7 +222,7 @@ def demo(out='subattr-demo', # the report folder
     plt.tight_layout(); plt.savefig(out/'unet.png', dpi=100); plt.close('all')
     plot_probe_grid(out, ft, sels, refs); plt.savefig(out/'grid.png', dpi=100); plt.close('all')
     secs = time.time() - t0
-    res = dict(model=model, settings=dict(references=[_desc(r) for r in refs], steps=steps, lr=lr, seeds=list(seeds),
+    res = dict(model=model, settings=dict(references=[describe(r) for r in refs], steps=steps, lr=lr, seeds=list(seeds),
                                           images=images, gen_steps=gen_steps, selections=sels, n_train=n_train,
                                           n_test=n_test, timesteps=list(timesteps)),
                verdict=v, finetune={k: {m: (r._asdict() if hasattr(r, '_asdict') else r) for m, r in d.items()}
@@ -243,7 +244,7 @@ def plot_probe_grid(out, rows:list, selections:list, references:list, seed:int=0
     fig, axs = plt.subplots(len(selections), 1, figsize=(2 + 1.1 * 6 * len(references), 1.25 * len(selections)),
                             squeeze=False)
     for ax, s in zip(axs[:, 0], selections):
-        strips = [Path(out)/'images'/f"{items.get((s, _desc(t)), '-')}.png" for t in references]
+        strips = [Path(out)/'images'/f"{items.get((s, describe(t)), '-')}.png" for t in references]
         ims = [np.asarray(Image.open(p).convert('RGB')) if p.exists() else None for p in strips]
         h = next((im.shape[0] for im in ims if im is not None), 64)
         gap = np.full((h, h // 4, 3), 255, np.uint8)
@@ -259,14 +260,14 @@ def plot_probe_grid(out, rows:list, selections:list, references:list, seed:int=0
 def _report(res:dict, summ:dict)->str:
     s = res['settings']; L = []
     L += ['# subattr demo: where does the toy UNet keep shape and appearance?', '',
-          f"Model `{res['model']}`; references {', '.join(s['references'])} (the last uses a word held out of "
-          f"pretraining); {s['steps']} training steps per selection at lr {s['lr']} (full weights, rare word `sks`), "
+          f"Model `{res['model']}`; references {', '.join(s['references'])} (each with a shape, colour or texture "
+          f"held out of pretraining); {s['steps']} training steps per selection at lr {s['lr']} (full weights, rare word `sks`), "
           f"seeds {s['seeds']}, {s['images']} images per prompt. Ran in {res['seconds']:.0f} s.", '',
           '## The seed\'s claim', '', res['verdict'], '',
           '## Fine-tune probe', '',
           'Each selection is tuned on one reference with the prompt `a sks`, then asked for another shape (`a sks '
-          'circle`) or another appearance (`a blue striped sks`). "kept" = the oracle reads the reference\'s '
-          'attribute; "from prompt" = it reads the asked one. Rates with 95% intervals.', '',
+          'square`) or another appearance (`a blue sks with stripes`). "kept" = oracle v2 finds the reference\'s '
+          'attribute; "from prompt" = the named reader reads the asked one. Rates with 95% intervals.', '',
           'Appearance is read as colour and texture separately (both together is the stricter "appearance kept").', '',
           '| selection | reconstruction | shape kept | shape from prompt | '
           'colour kept | texture kept | appearance kept | appearance from prompt |',
