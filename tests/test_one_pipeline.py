@@ -16,7 +16,7 @@ SMALL = dict(modes=('blocks',), seeds=(0,), steps=3, prompts=1, images=1, gen_st
 def _reading(rows): return [(r['item'], r['prompt'], r['shape'], r['color'], r['texture']) for r in rows]
 
 def test_finetune_probe_loads_once_and_matches_fresh_pipelines(tmp_path, loads):
-    refs = probe.probe_references(1, held_out=0)
+    refs = probe.probe_references(1)
     sels = ['up_blocks.1', 'down_blocks.1', 'mid_block']
     rows = probe.finetune_probe('toy', tmp_path/'shared', sels, references=refs, **SMALL)
     assert loads == ['toy'], loads
@@ -45,6 +45,6 @@ def test_demo_loads_its_model_once(tmp_path, loads):
     assert loads == ['toy'], loads
 
 def test_finetune_probe_on_sd15_loads_once(tmp_path, loads):
-    probe.finetune_probe('sd15-random', tmp_path/'ft', ['mid_block'], references=probe.probe_references(1, held_out=0), readout='metrics',
+    probe.finetune_probe('sd15-random', tmp_path/'ft', ['mid_block'], references=probe.probe_references(1), readout='metrics',
                          width=1/16, **{**SMALL, 'steps': 1, 'gen_steps': 2})
     assert loads == ['sd15-random'], loads

@@ -62,7 +62,7 @@ def test_demo_refuses_a_file_and_a_busy_folder(tmp_path):
 def test_probes_run_on_a_diffusers_folder_with_metric_readout(tiny_folder, tmp_path):
     "A user's SD folder (here `tiny` saved by diffusers): the same calls, read by image metrics instead of the oracle."
     from subattr.probe import injection_probe, layer_prompt_probe, probe_references
-    refs = probe_references(1, held_out=0)
+    refs = probe_references(1)
     inj = injection_probe(str(tiny_folder), tmp_path, [('up_blocks.1.resnets.0', 'resnet')], references=refs, prompts=1, images=1, steps=3, progress=False)
     assert len(inj) == 1 and inj[0]['readout'] == 'metrics' and inj[0]['shape_source'] in ('reference', 'prompt', 'both', 'neither')
     lay = layer_prompt_probe(str(tiny_folder), tmp_path, {'one': ['up_blocks.1.attentions.0.transformer_blocks.0.attn2']}, pairs=1, images=1, steps=3, progress=False)
