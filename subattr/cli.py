@@ -156,39 +156,67 @@ def _with_article(text:str)->str:
     return re.sub(r'\ba (?=[aeiou])', 'an ', text)
 
 # %% ../nbs/90_cli.ipynb #048efe39
+def _world_of(model)->str|None:
+    "'open' for a model trained on Open ShapesWorld (toy v2), 'closed' for one trained on ShapesWorld, else None."
+    from subattr.models import toy_path
+    f = (toy_path() if str(model) == 'toy' else Path(str(model)))/'train_log.json'
+    if not f.is_file(): return None
+    try: log = _json.loads(f.read_text())
+    except ValueError: return None
+    return log.get('world', 'closed') if isinstance(log, dict) else None
+
 @call_parse
 def world_read(files:Param('image files: single images, or rows of square tiles as `generate --n` writes', str,
                           nargs='+'),
+               # 'open': Open ShapesWorld's named reader (what toy v2 draws); 'closed': the first world's oracle
+               world:Param('which world to read the images as', str, choices=['open', 'closed'])='open',
                json:store_true=False, # print JSON
               ):
-    ("The oracle's reading of each image (each tile of a row of images): "
-     "shape, colour, texture and its confidence in each.")
+    ("Read each image (each tile of a row of images) by the world's words: shape, colour (with its modifier) and "
+     "texture; with --world closed, the first world's oracle and its confidence in each.")
     tiles = _tiles(_open_all(files))   # a grid from `subattr generate --n N`: one reading per tile
-    from subattr.shapesworld import Oracle
-    reads = [dict(file=f, **({} if i is None else dict(tile=i)), **r)
-             for (f, i, _), r in zip(tiles, Oracle.load().read([t[2] for t in tiles]))]
+    if world == 'open':
+        import numpy as np
+        from subattr.similarity import NamedReader
+        got = NamedReader().read(np.stack([np.asarray(t[2]) for t in tiles]))
+    else:
+        from subattr.shapesworld import Oracle
+        got = Oracle.load().read([t[2] for t in tiles])
+    reads = [dict(file=f, **({} if i is None else dict(tile=i)), **r) for (f, i, _), r in zip(tiles, got)]
     if json:
         print(_json.dumps(reads, indent=1))
-    else:
-        for r in reads:
-            where = r['file'] if 'tile' not in r else f"{r['file']} [tile {r['tile']}]"
+        return
+    for r in reads:
+        where = r['file'] if 'tile' not in r else f"{r['file']} [tile {r['tile']}]"
+        if world == 'closed':
             print(f"{where}: {r['color']} ({r['color_conf']:.2f}) {r['texture']} ({r['texture_conf']:.2f}) "
                   f"{r['shape']} ({r['shape_conf']:.2f})")
+        elif r['shape'] is None: print(f'{where}: no object found')
+        else: print(f"{where}: {' '.join(x for x in (r['color_mod'], r['color'], r['texture'], r['shape']) if x)}")
 
 @call_parse
-def world_eval(model:str='toy', # a pipeline trained on ShapesWorld ('toy', or its folder)
+def world_eval(model:str='toy', # a pipeline trained on ShapesWorld or Open ShapesWorld ('toy', or its folder)
                seed:int=0, # sampling seed
-               per_caption:int=1, # samples per caption
+               per_caption:int=1, # samples per caption (the first world: every caption is drawn)
+               n:int=200, # captions per split (Open ShapesWorld, whose captions are sampled)
                steps:int=25, # DDIM steps
                guidance:float=4., # classifier-free guidance scale
-               json:store_true=False, # print JSON (summary and one row per image)
+               json:store_true=False, # print JSON (summary and, for the first world, one row per image)
               ):
-    "Sample every caption (seen, held-out pairs, novel words) and report how often the oracle reads what was asked."
-    check_model(model); check_counts(per_caption=per_caption); check_sampling(steps=steps, guidance=guidance, seed=seed)
+    ("Sample captions (seen, held-out pairs; the first world also novel words) and report how often the "
+     "world's reader reads what was asked.")
+    check_model(model); check_counts(per_caption=per_caption, n=n); check_sampling(steps=steps, guidance=guidance,
+                                                                                   seed=seed)
     from subattr.models import load_pipeline
-    from subattr.toy import world_eval as _eval
-    res = _eval(load_pipeline(model, progress=False), per_caption=per_caption, seed=seed, steps=steps,
-                guidance=guidance)
+    pipe = load_pipeline(model, progress=False)
+    if _world_of(model) == 'open':
+        from subattr.toy2 import caption_gates
+        got = caption_gates(pipe, n=n, seed=seed, steps=steps, guidance=guidance)
+        res = {k: dict(n=n, **{a: r.rate for a, r in v.items()},
+                       interval={a: [r.lo, r.hi] for a, r in v.items()}) for k, v in got.items()}
+    else:
+        from subattr.toy import world_eval as _eval
+        res = _eval(pipe, per_caption=per_caption, seed=seed, steps=steps, guidance=guidance)
     if json:
         print(_json.dumps(res, indent=1))
     else:

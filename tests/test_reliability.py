@@ -231,7 +231,7 @@ def test_world_read_tiles_or_refuses(tmp_path, call):
     from subattr.shapesworld import Thing, render
     tiles = [render(Thing(s, 'blue', 'plain')) for s in ('circle', 'square', 'star')]
     Image.fromarray(np.concatenate(tiles, 1)).save(tmp_path/'row.png')
-    code, out, _ = call('world', 'read', tmp_path/'row.png', '--json')
+    code, out, _ = call('world', 'read', tmp_path/'row.png', '--json', '--world', 'closed')
     assert code == 0 and [r['shape'] for r in json.loads(out)] == ['circle', 'square', 'star']
     Image.new('RGB', (100, 64)).save(tmp_path/'odd.png')
     refused(call('world', 'read', tmp_path/'odd.png'), 'neither square nor a row of square tiles')

@@ -11,11 +11,19 @@ def test_render_is_deterministic_and_read_back(tmp_path):
         r = run('world', 'render', '--shape', 'crescent', '--color', 'orange', '--texture', 'striped', '--seed', 7, '--out', p)
         assert r.returncode == 0, r.stderr
     assert a.read_bytes() == b.read_bytes()
-    r = run('world', 'read', a, b, '--json')
+    r = run('world', 'read', a, b, '--json', '--world', 'closed')
     assert r.returncode == 0, r.stderr
     for rec in json.loads(r.stdout):
         assert (rec['shape'], rec['color'], rec['texture']) == ('crescent', 'orange', 'striped')
         assert 0 < rec['shape_conf'] <= 1
+
+def test_read_names_open_world_renders(tmp_path):
+    "By default `world read` names what Open ShapesWorld (and toy v2) draws, modifiers included."
+    from subattr.openworld import Scene, Shape, Color, Texture, render as render2
+    s = Scene(Shape('star', 6), Color(225., .95, .95), Texture('striped'))   # a vivid blue six-pointed star, stripes
+    Image.fromarray(render2(s)).save(tmp_path/'s.png')
+    r = run('world', 'read', tmp_path/'s.png')
+    assert r.returncode == 0 and r.stdout.strip().endswith('vivid blue striped six-pointed star'), (r.stdout, r.stderr)
 
 def test_omitted_attributes_are_random_but_seeded(tmp_path):
     outs = [run('world', 'render', '--seed', s, '--out', tmp_path/f'{s}.png').stdout for s in (1, 1, 2)]
