@@ -17,7 +17,7 @@ ARCHS = {'sd15-random': 'sd15', 'sd21-random': 'sd21', 'sdxl-random': 'sdxl'}
 BUILTINS = ('tiny', 'toy', *ARCHS)
 
 def toy_path()->Path:
-    "The folder of the toy model (a plain diffusers pipeline trained on ShapesWorld, shipped in the package)."
+    "The folder of the toy model (a plain diffusers pipeline trained on Open ShapesWorld, shipped in the package)."
     return data_path('toy')
 
 def unet_layout(cfg)->str:
@@ -76,7 +76,7 @@ def _refuse_pickle(folder:Path):
 def _toy_folder()->Path:
     if not (toy_path()/'model_index.json').is_file():
         raise SubattrError(f"The toy model is not in this installation ({toy_path()}); "
-                           "train it with the toy-model notebook (05_toy).")
+                           "train it with the toy v2 notebook (05a_toy2).")
     return toy_path()
 
 def _not_found(source, reason):
