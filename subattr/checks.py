@@ -9,8 +9,8 @@ from pathlib import Path
 from .core import SubattrError, data_path
 
 # %% auto #0
-__all__ = ['ARCHS', 'BUILTINS', 'toy_path', 'unet_layout', 'unet_arch', 'check_model', 'check_sampling', 'check_width',
-           'check_counts', 'check_new_folder']
+__all__ = ['ARCHS', 'BUILTINS', 'toy_path', 'model_world', 'unet_layout', 'unet_arch', 'check_model', 'check_sampling',
+           'check_width', 'check_counts', 'check_new_folder']
 
 # %% ../nbs/00a_checks.ipynb #adce43b7
 ARCHS = {'sd15-random': 'sd15', 'sd21-random': 'sd21', 'sdxl-random': 'sdxl'}
@@ -19,6 +19,14 @@ BUILTINS = ('tiny', 'toy', *ARCHS)
 def toy_path()->Path:
     "The folder of the toy model (a plain diffusers pipeline trained on Open ShapesWorld, shipped in the package)."
     return data_path('toy')
+
+def model_world(model)->str|None:
+    ("'open' for a model trained on Open ShapesWorld (toy v2), 'closed' for one trained on the first ShapesWorld "
+     "(toy v1), None for any other: read from the training log a toy's folder carries.")
+    f = (toy_path() if str(model) == 'toy' else Path(str(model)))/'train_log.json'
+    try: log = json.loads(f.read_text())
+    except (OSError, ValueError): return None
+    return log.get('world', 'closed') if isinstance(log, dict) else None
 
 def unet_layout(cfg)->str:
     "'sd' (SD 1.x/2.x block layout), 'sdxl', or 'other', from a UNet config."

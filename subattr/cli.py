@@ -9,7 +9,7 @@ from pathlib import Path
 from fastcore.script import call_parse, anno_parser, Param, store_true
 # the one writer: a temporary file, renamed into place
 from .core import SubattrError, atomic_write as _write_atomic
-from .checks import check_model, check_width, check_counts, check_sampling, check_new_folder
+from .checks import check_model, check_width, check_counts, check_sampling, check_new_folder, model_world
 from .shapesworld import SHAPES as _SHAPES, COLORS as _COLORS, TEXTURES as _TEXTURES   # listed in --help
 
 # %% auto #0
@@ -156,15 +156,6 @@ def _with_article(text:str)->str:
     return re.sub(r'\ba (?=[aeiou])', 'an ', text)
 
 # %% ../nbs/90_cli.ipynb #048efe39
-def _world_of(model)->str|None:
-    "'open' for a model trained on Open ShapesWorld (toy v2), 'closed' for one trained on ShapesWorld, else None."
-    from subattr.models import toy_path
-    f = (toy_path() if str(model) == 'toy' else Path(str(model)))/'train_log.json'
-    if not f.is_file(): return None
-    try: log = _json.loads(f.read_text())
-    except ValueError: return None
-    return log.get('world', 'closed') if isinstance(log, dict) else None
-
 @call_parse
 def world_read(files:Param('image files: single images, or rows of square tiles as `generate --n` writes', str,
                           nargs='+'),
@@ -209,7 +200,7 @@ def world_eval(model:str='toy', # a pipeline trained on ShapesWorld or Open Shap
                                                                                    seed=seed)
     from subattr.models import load_pipeline
     pipe = load_pipeline(model, progress=False)
-    if _world_of(model) == 'open':
+    if model_world(model) == 'open':
         from subattr.toy2 import caption_gates
         got = caption_gates(pipe, n=n, seed=seed, steps=steps, guidance=guidance)
         res = {k: dict(n=n, **{a: r.rate for a, r in v.items()},

@@ -92,12 +92,13 @@ def _width(width:float)->dict:
 # %% ../nbs/14_probe.ipynb #9077aad1
 def probe_oracle(model, readout:str='auto'):
     ("The readout of a probe: Open ShapesWorld's oracle v2 with its named reader ('oracle'; returns the reader), "
-     "image metrics ('metrics'; returns None), or 'auto': the oracle for the toy model, metrics for any other.")
-    from subattr.models import toy_path
+     "image metrics ('metrics'; returns None), or 'auto': the oracle for a model trained on Open ShapesWorld "
+     "(the toy, or a folder of one), metrics for any other.")
+    from subattr.checks import model_world
     from subattr.similarity import NamedReader
     if readout not in ('auto', 'oracle', 'metrics'):
         raise SubattrError(f"readout must be 'auto', 'oracle' or 'metrics'; got '{readout}'.")
-    use = readout == 'oracle' or (readout == 'auto' and str(model) in ('toy', str(toy_path())))
+    use = readout == 'oracle' or (readout == 'auto' and model_world(model) == 'open')
     return NamedReader() if use else None
 
 def _metric_row(img, ref:Scene, asked:Scene|None, named:dict, meta:dict)->dict:
@@ -123,7 +124,8 @@ def _reading_rows(reader, images, base:dict, reference:Scene, asked:Scene|None, 
     ("One tidy row per image: `base`, the reference and what the prompt named, "
      "the reading (oracle v2 or metrics) and where each attribute came from.")
     from subattr.readout import open_rows
-    meta = lambda j: dict(cluster=f"{base['reference']}|{base['seed']}", **base)
+    # one cluster per reference × seed, even where two references share a caption
+    meta = lambda j: dict(cluster=f"{base['reference']}|{item_key(asdict(reference))}|{base['seed']}", **base)
     if reader is None: return [_metric_row(im, reference, asked, named or {}, dict(image=j, **meta(j)))
                                for j, im in enumerate(images)]
     arr = np.stack([np.asarray(i.convert('RGB').resize((64, 64))) for i in images])
@@ -196,6 +198,8 @@ def finetune_probe(model:str='toy', # the base model
     selections = list(selections or (list(FINETUNE_DEFAULTS) + top_blocks(bm)))
     for s in selections: bm.select(s)   # refuse a bad spec before any work
     references = references or probe_references(3)
+    for r in references:
+        for sd in seeds: conflict_scenes(r, prompts, seed=sd)   # refuse an impossible --prompts before any training
     rd = 'oracle' if oracle else 'metrics'
     items = [dict(model=str(model), readout=rd, selection=s, mode=m, ref=asdict(r), seed=sd, steps=steps, lr=lr,
                   lr_token=lr_token, prompts=prompts, images=images, gen_steps=gen_steps, guidance=guidance,
@@ -314,6 +318,8 @@ def injection_probe(model:str='toy', out='probe-out',
     oracle = probe_oracle(model, readout)
     targets = [tuple(t) for t in (targets or injection_targets(bm))]
     references = references or probe_references(3)
+    for r in references:
+        for sd in seeds: conflict_scenes(r, prompts, seed=sd)   # refuse an impossible --prompts before any sampling
     rd = 'oracle' if oracle else 'metrics'
     items = [dict(model=str(model), readout=rd, module=m, kind=k, ref=asdict(r), seed=sd, fraction=fraction,
                   prompts=prompts, images=images, steps=steps, guidance=guidance, **_width(width))
@@ -501,8 +507,11 @@ def linear_probe(model:str='toy', out='probe-out', n_train:int=600, n_test:int=3
                 for k, y in labels.items():
                     acc = _fit_logreg(f[:ntr], y[:ntr], f[ntr:], y[ntr:], len(vocab[k]))
                     rows.append(dict(block=b, timestep=int(t), attribute=k, accuracy=round(acc, 4),
-                                     chance=round(float(y[ntr:].bincount().max()) / (len(y) - ntr), 4), n_test=len(y) - ntr, features=f.shape[1]))
+                                     # chance: the most common name's share of the held-back images
+                                     chance=round(float(y[ntr:].bincount().max()) / (len(y) - ntr), 4),
+                                     n_test=len(y) - ntr, features=f.shape[1]))
         return rows
-    item = dict(model=str(model), n_train=n_train, n_test=n_test, timesteps=[int(t) for t in timesteps], blocks=blocks,
+    item = dict(model=str(model), world='open', n_train=n_train, n_test=n_test,
+                timesteps=[int(t) for t in timesteps], blocks=blocks,
                 seed=seed, batch=batch, **_width(width))
     return run_items([item], one, out, 'linear', progress)

@@ -12,7 +12,6 @@ from .core import SubattrError
 from .checks import check_new_folder
 from .models import load_pipeline
 from .blocks import BlockMap
-from .shapesworld import ATTRS
 from .sweep import _write_json_atomic
 from .openworld import describe
 from .probe import anchor_presets, finetune_probe, linear_probe, probe_references
@@ -126,7 +125,8 @@ def plot_linear(rows:list, axs=None):
         for (i, j), v in np.ndenumerate(m):
             ax.text(j, i, f'{v:.2f}', ha='center', va='center', fontsize=6, color='w' if v < .6 else 'k')
         ax.set_xticks(range(len(ts)), ts, fontsize=7); ax.set_xlabel('timestep', fontsize=7)
-        ax.set_title(f'{k} (chance {1/len(ATTRS[k]):.2f})', fontsize=8)
+        ch = np.mean([r['chance'] for r in rows if r['attribute'] == k])   # the most common value's share
+        ax.set_title(f'{k} (chance {ch:.2f})', fontsize=8)
     axs[0].set_yticks(range(len(blocks)), blocks, fontsize=7)
     return axs
 
@@ -261,7 +261,8 @@ def _report(res:dict, summ:dict)->str:
     s = res['settings']; L = []
     L += ['# subattr demo: where does the toy UNet keep shape and appearance?', '',
           f"Model `{res['model']}`; references {', '.join(s['references'])} (each with a shape, colour or texture "
-          f"held out of pretraining); {s['steps']} training steps per selection at lr {s['lr']} (full weights, rare word `sks`), "
+          f"held out of pretraining);"
+          f" {s['steps']} training steps per selection at lr {s['lr']} (full weights, rare word `sks`), "
           f"seeds {s['seeds']}, {s['images']} images per prompt. Ran in {res['seconds']:.0f} s.", '',
           '## The seed\'s claim', '', res['verdict'], '',
           '## Fine-tune probe', '',
