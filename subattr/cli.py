@@ -10,7 +10,6 @@ from fastcore.script import call_parse, anno_parser, Param, store_true
 # the one writer: a temporary file, renamed into place
 from .core import SubattrError, atomic_write as _write_atomic
 from .checks import check_model, check_width, check_counts, check_sampling, check_new_folder, model_world
-from .shapesworld import SHAPES as _SHAPES, COLORS as _COLORS, TEXTURES as _TEXTURES   # listed in --help
 
 # %% auto #0
 __all__ = ['COMMANDS', 'blocks', 'export', 'world_render', 'world_read', 'world_eval', 'world_compare', 'train', 'generate',
@@ -111,36 +110,42 @@ def export(src:Param('a concept folder, or a LoRA file (peft, diffusers or kohya
 # %% ../nbs/90_cli.ipynb #c6f5c68c
 @call_parse
 def world_render(out:Param('the PNG to write', str, required=True)=None,
-                 shape:Param(f"the shape, one of {', '.join(_SHAPES)} (default: drawn at random)", str)=None,
-                 color:Param(f"the colour, one of {', '.join(_COLORS)} (default: drawn at random)", str)=None,
-                 texture:Param(f"the texture, one of {', '.join(_TEXTURES)} (default: drawn at random)", str)=None,
+                 shape:Param("the shape's name, e.g. 'square' or 'five-pointed star' (default: drawn at random)",
+                             str)=None,
+                 color:Param("the colour's name, e.g. 'orange' (default: drawn at random)", str)=None,
+                 texture:Param("the texture's name, e.g. 'striped' (default: drawn at random)", str)=None,
                  seed:int=0, # the same seed gives the same pixels
                  novel:Param("draw this attribute from Open ShapesWorld's held-out regions, "
                              "the others from its seen ones", str, choices=['shape', 'color', 'texture'])=None,
                  json:store_true=False, # print the ground truth as JSON (every parameter of an Open ShapesWorld scene)
                  # with --novel: write the scene's silhouette as a black-and-white mask (for `generate --mask`)
                  mask:store_true=False,
+                 # 'open': Open ShapesWorld (what toy v2 draws); 'closed': the first world, with its 12 shapes, 8 colours
+                 # and 6 textures
+                 world:Param('which world to draw', str, choices=['open', 'closed'])='open',
                 ):
-    "Render one ShapesWorld image (or, with --novel, an Open ShapesWorld reference) and print its ground truth."
+    "Render one Open ShapesWorld image (with --novel, a reference no word names) and print its ground truth."
     import random
     from dataclasses import asdict
     from PIL import Image
     if mask and novel != 'shape':
         raise SubattrError('--mask writes a novel shape\'s silhouette; give --novel shape too.')
-    if novel:
-        if shape or color or texture:
-            raise SubattrError('--shape, --color and --texture name the first world\'s values; '
-                               '--novel draws an Open ShapesWorld scene, so give one or the other.')
-        from subattr.openworld import describe, render as render2, sample_scene
-        s = sample_scene(random.Random(seed), novel=novel)
+    if novel and (shape or color or texture):
+        raise SubattrError('--novel draws the whole scene (one attribute from a held-out region); '
+                           'leave out --shape, --color and --texture.')
+    if novel and world == 'closed': raise SubattrError('--novel draws from Open ShapesWorld; leave out --world closed.')
+    if world == 'open':
+        from subattr.openworld import describe, render as render2, sample_scene, named_scene
+        s = (sample_scene(random.Random(seed), novel=novel) if novel
+             else named_scene(random.Random(seed), shape=shape, color=color, texture=texture))
         if mask:
             from subattr.openworld import scene_mask, _SS
             m = (scene_mask(s).reshape(64, _SS, 64, _SS).mean((1, 3)) > .5).astype('uint8') * 255
             _write_atomic(out, lambda p: Image.fromarray(m).save(p, format='PNG'))
         else: _write_atomic(out, lambda p: Image.fromarray(render2(s)).save(p, format='PNG'))
         if json: print(_json.dumps(dict(file=str(out), caption=describe(s), novel=novel, **asdict(s)), indent=1))
-        else: print(f"{out}: {'the silhouette of ' if mask else ''}{_with_article(describe(s))} "
-                    f'(novel {novel}, no word for it was seen in training)')
+        else: print(f"{out}: {'the silhouette of ' if mask else ''}{_with_article(describe(s))}"
+                    + (f' (novel {novel}, no word for it was seen in training)' if novel else ''))
         return
     from subattr.shapesworld import render, sample_thing, caption, _check
     for k, v in (('shape', shape), ('color', color), ('texture', texture)):

@@ -15,7 +15,8 @@ from .shapesworld import HELD_OUT_PAIRS, _rgb, render_seeded
 __all__ = ['SHAPE_KINDS', 'POLYGON_NAMES', 'NUMBER_WORDS', 'HUES', 'SAT_RANGE', 'VAL_RANGE', 'TEXTURE_KINDS', 'PERIOD_RANGE',
            'SHADE', 'NOVEL_CONTOURS', 'HELD_OUT', 'Shape', 'outline', 'shape_words', 'shape_base', 'Color', 'hue_name',
            'hue_region', 'color_words', 'Texture', 'pattern', 'texture_words', 'Scene', 'describe', 'is_novel',
-           'novel_value', 'seen_value', 'sample_scene', 'scene_mask', 'render', 'render_scenes']
+           'novel_value', 'seen_value', 'sample_scene', 'world_words', 'named_scene', 'scene_mask', 'render',
+           'render_scenes']
 
 # %% ../nbs/04a_openworld.ipynb #3580e3d0
 SHAPE_KINDS = ('polygon', 'star', 'circle', 'blob', 'cross', 'diamond', 'crescent', 'ring', 'heart', 'arrow')
@@ -305,6 +306,36 @@ def sample_scene(rng:random.Random, novel:str|None=None, shape:Shape|None=None, 
     return Scene(s, c, t, cx=round(32 + rng.uniform(-6, 6), 2), cy=round(32 + rng.uniform(-6, 6), 2),
                  size=round(rng.uniform(15, 21), 2), angle=round(rng.uniform(-15, 15), 2), bg=bg, bg2=bg2,
                  phase=round(rng.random(), 3))
+
+# %% ../nbs/04a_openworld.ipynb #55379cae
+def _word(attr:str, v)->str:
+    return shape_words(v)['name'] if attr == 'shape' else hue_name(v.hue) if attr == 'color' else v.kind
+
+def world_words(attr:str, novel:bool=False)->tuple:
+    "The names the seen (or, with `novel`, the held-out) values of `attr` take: shape names, hue names, texture kinds."
+    if attr not in ('shape', 'color', 'texture'):
+        raise SubattrError(f"attribute must be shape, color or texture, not '{attr}'.")
+    if (attr, novel) not in _WORDS:   # a fixed sample of the family: the same words every time
+        rng, draw = random.Random(0), novel_value if novel else seen_value
+        _WORDS[attr, novel] = tuple(sorted({_word(attr, draw(attr, rng)) for _ in range(5000)}))
+    return _WORDS[attr, novel]
+_WORDS = {}
+
+def named_scene(rng:random.Random, shape:str|None=None, color:str|None=None, texture:str|None=None)->Scene:
+    ("A scene of seen values whose words are the ones given (a shape name such as 'five-pointed star', a hue name, "
+     "a texture kind); the attributes not given are drawn at random.")
+    vals = {}
+    for a, w in (('shape', shape), ('color', color), ('texture', texture)):
+        if w is None: continue
+        if w not in world_words(a):
+            if w in world_words(a, novel=True):
+                raise SubattrError(f"'{w}' names a region held out of training; draw one with --novel {a}.")
+            raise SubattrError(f"'{w}' is not a {a} of Open ShapesWorld; the seen ones are "
+                               f"{', '.join(world_words(a))}.")
+        for _ in range(100_000):
+            v = seen_value(a, rng)
+            if _word(a, v) == w: vals[a] = v; break
+    return sample_scene(rng, **vals)
 
 # %% ../nbs/04a_openworld.ipynb #979f480d
 _SS = 4 # supersampling factor

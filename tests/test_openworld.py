@@ -56,7 +56,7 @@ def test_compare_refuses_bad_input(tmp_path):
 def test_novel_refuses_first_world_values_and_unknown_attributes(tmp_path):
     out = tmp_path/'x.png'
     r = run('world', 'render', '--novel', 'color', '--shape', 'star', '--out', out)
-    assert r.returncode == 1 and 'give one or the other' in r.stderr and not out.exists()
+    assert r.returncode == 1 and 'leave out --shape' in r.stderr and not out.exists()
     r = run('world', 'render', '--novel', 'size', '--out', out)
     assert r.returncode == 2 and not out.exists()
 

@@ -8,7 +8,8 @@ from subattr.shapesworld import ATTRS, Oracle, Thing, render, render_many
 def test_render_is_deterministic_and_read_back(tmp_path):
     a, b = tmp_path/'a.png', tmp_path/'b.png'
     for p in (a, b):
-        r = run('world', 'render', '--shape', 'crescent', '--color', 'orange', '--texture', 'striped', '--seed', 7, '--out', p)
+        r = run('world', 'render', '--shape', 'crescent', '--color', 'orange', '--texture', 'striped', '--seed', 7, '--out', p,
+                '--world', 'closed')
         assert r.returncode == 0, r.stderr
     assert a.read_bytes() == b.read_bytes()
     r = run('world', 'read', a, b, '--json', '--world', 'closed')
@@ -29,7 +30,17 @@ def test_omitted_attributes_are_random_but_seeded(tmp_path):
     outs = [run('world', 'render', '--seed', s, '--out', tmp_path/f'{s}.png').stdout for s in (1, 1, 2)]
     assert outs[0].split(':')[1] == outs[1].split(':')[1]
 
-@pytest.mark.parametrize('flag, bad, listed', [('--shape', 'blob', 'circle'), ('--color', 'mauve', 'red'), ('--texture', 'furry', 'plain')])
+def test_named_render_in_the_open_world(tmp_path):
+    "By default `world render` draws Open ShapesWorld, with the words given; `world read` reads them back."
+    out = tmp_path/'s.png'
+    r = run('world', 'render', '--shape', 'five-pointed star', '--color', 'blue', '--texture', 'plain', '--seed', 1, '--out', out)
+    assert r.returncode == 0 and 'five-pointed star' in r.stdout and ' blue ' in r.stdout, r.stdout + r.stderr
+    rec = json.loads(run('world', 'read', out, '--json').stdout)[0]
+    assert (rec['shape'], rec['color'], rec['texture']) == ('five-pointed star', 'blue', 'plain'), rec
+    r = run('world', 'render', '--color', 'cyan', '--out', out)
+    assert r.returncode == 1 and '--novel color' in r.stderr
+
+@pytest.mark.parametrize('flag, bad, listed', [('--shape', 'squiggle', 'circle'), ('--color', 'mauve', 'red'), ('--texture', 'furry', 'plain')])
 def test_unknown_values_list_the_valid_ones(tmp_path, flag, bad, listed):
     out = tmp_path/'x.png'
     r = run('world', 'render', flag, bad, '--out', out)
