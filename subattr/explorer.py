@@ -104,7 +104,7 @@ def _step_mean_scores(store, word)->dict:
     return {g: float(np.mean(v)) for g, v in out.items()}
 
 # %% ../nbs/12_explorer.ipynb #379572be
-def explorer_widget(pipe, steps:int=20, guidance:float=4., oracle=None, prompt:str='a red striped circle'):
+def explorer_widget(pipe, steps:int=20, guidance:float=4., oracle=None, prompt:str='a red circle with stripes'):
     "An ipywidgets panel over `Explorer(pipe, ...)`; returns (panel, explorer)."
     import ipywidgets as W
     import matplotlib.pyplot as plt
