@@ -307,7 +307,7 @@ def sample_scene(rng:random.Random, novel:str|None=None, shape:Shape|None=None, 
                  size=round(rng.uniform(15, 21), 2), angle=round(rng.uniform(-15, 15), 2), bg=bg, bg2=bg2,
                  phase=round(rng.random(), 3))
 
-# %% ../nbs/04a_openworld.ipynb #55379cae
+# %% ../nbs/04a_openworld.ipynb #52fe9410
 def _word(attr:str, v)->str:
     return shape_words(v)['name'] if attr == 'shape' else hue_name(v.hue) if attr == 'color' else v.kind
 
