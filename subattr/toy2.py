@@ -26,7 +26,7 @@ from transformers import CLIPConfig, CLIPModel
 # %% auto #0
 __all__ = ['TOY2_TEXT_DIM', 'WORLD_WORDS', 'NAME_PROMPTS', 'STAGES', 'GATES', 'ALL_BLOCKS', 'toy2_words', 'toy2_configs',
            'train_toy2', 'gate_scenes', 'caption_gates', 'transfer_prompts', 'tuned_gate', 'vae_round_trip',
-           'codec_ceiling']
+           'codec_ceiling', 'gate_table']
 
 # %% ../nbs/05a_toy2.ipynb #54fabb7b
 TOY2_TEXT_DIM = 96
@@ -362,20 +362,23 @@ def tuned_gate(pipe, # toy v2; trained in place and restored after each referenc
                transfer:bool=False, # False: gate 3 ('a <x>'); True: gate 4 (`transfer_prompts`)
                refs:int=12, prompts:int=2, samples:int=4, # novel references; prompts per reference; samples per prompt
                seed:int=0, sample_steps:int=25, guidance:float=4., # sampling
+               images:bool=False, # also return each reference and its samples (`refs` and `images`)
                **recipe)->dict: # training settings (`TrainConfig` fields), e.g. steps=400, mode='token'
     "Gates 3 and 4: tune on one render of a held-out value, then how often samples keep that attribute (oracle v2)."
     from subattr.train import tuned
     kw = dict(attribute='shape' if attr == 'shape' else 'appearance', mode='token+blocks', select=ALL_BLOCKS,
               token='<x>', steps=200, lr_blocks=5e-4, progress=False) | recipe
-    rows = []
+    rows, keep = [], dict(refs=[], images=[])
     for i in range(refs):
         ref = render2(sample_scene(random.Random(seed * 1000 + i), novel=attr))
         ps = transfer_prompts(attr, kw['token'], prompts, seed + i) if transfer else [f"a {kw['token']}"]
         with tuned(pipe, ref, **kw):
             imgs = _draw(pipe, [p for p in ps for _ in range(samples)], seed + i, sample_steps, guidance)
+        if images: keep['refs'].append(ref); keep['images'].append(imgs)
         rows += [dict(ref=i, prompt=ps[j // samples], same=c[attr]['same'],
                       **{f'{a}_same': c[a]['same'] for a in ATTRS2}) for j, c in enumerate(compare(ref[None], imgs))]
-    return dict(rate=rate_ci([r['same'] for r in rows], groups=[r['ref'] for r in rows]), rows=rows, recipe=kw)
+    return dict(rate=rate_ci([r['same'] for r in rows], groups=[r['ref'] for r in rows]), rows=rows, recipe=kw,
+                **(keep if images else {}))
 
 # %% ../nbs/05a_toy2.ipynb #fce99c02
 @torch.no_grad()
@@ -394,3 +397,23 @@ def codec_ceiling(pipe, # any pipeline with a `vae`
     cs = [compare(a[None], b[None])[0] for a, b in zip(x, vae_round_trip(pipe.vae, x))]
     return {a: rate_ci([c[a]['same'] for c in cs]) for a in ATTRS2}
 
+
+# %% ../nbs/05a_toy2.ipynb #487f8352
+def _rate(r:dict)->str: return f"{r['rate']:.2f} [{r['lo']:.2f}, {r['hi']:.2f}]"
+
+def gate_table(res:dict)->str:
+    ("Markdown: each gate's measured rate with its 95% interval, the bar, and whether it is met, from the JSON "
+     "`benchmarks/toy2_gates.py` writes; the codec's ceiling beside gate 3.")
+    p, rows = res['parts'], ['| gate | attribute | measured [95% CI] | bar | met |', '|---|---|---|---|---|']
+    add = lambda g, a, r, bar: rows.append(f"| {g} | {a} | {_rate(r)} | {bar:.2f} | {'yes' if r['rate'] >= bar else '**no**'} |")
+    for split, g in (('seen', '1 seen captions'), ('held_out_pair', '2 held-out pairs')):
+        for a in ATTRS2: add(g, a, p['captions']['result'][split][a], GATES[split][a])
+    for a in ATTRS2:
+        add('3 drawability', a, p[f'drawability/{a}']['result'], GATES['drawability'])
+        rows.append(f"| (codec ceiling) | {a} | {_rate(p[f'codec/{a}']['result'][a])} | | |")
+    for a in ('shape', 'color'):
+        rec = {k.split('/', 2)[2]: v['result'] for k, v in p.items() if k.startswith(f'transfer/{a}/')}
+        best = max(rec, key=lambda k: rec[k]['rate'])
+        for k in dict.fromkeys([best, 'textual inversion']):
+            add('4 transfer', f"{'shape' if a == 'shape' else 'appearance'}: {k}", rec[k], GATES['transfer'])
+    return '\n'.join(rows)
