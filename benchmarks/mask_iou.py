@@ -1,35 +1,46 @@
-"""Mask -> shape: silhouette IoU of `draw_mask` with novel masks, with each part switched off in turn.
+"""Mask -> shape: silhouette IoU of `draw_mask` with novel masks, with each part switched off in turn, and how often
+NamedReader still names the colour and the texture kind the prompt asked for.
 
 usage: OMP_NUM_THREADS=1 python benchmarks/mask_iou.py MODEL N_MASKS OUT.json MASK_SEED
-(the results in benchmarks/results/mask_iou_toy2.json: toy v2's folder at UNet step 9250, 24 masks, mask seed 23,
-one CPU thread; the settings were chosen on masks of seed 11)"""
+(the results in benchmarks/results/mask_iou_toy2.json: 24 masks, mask seed 23,
+one CPU thread; the settings were chosen on 12 masks of seed 11, with toy v2 at UNet step 18 000)"""
 import json, random, sys, time, numpy as np, torch
 torch.set_num_threads(1)
 from subattr.models import load_pipeline
 from subattr.seedfull import draw_mask, mask_iou, novel_masks
 from subattr.openworld import seen_value, color_words, texture_words
 from subattr.readout import rate_ci
+from subattr.similarity import NamedReader
+reader = NamedReader()
 model, n_masks = sys.argv[1], int(sys.argv[2])
 pipe = load_pipeline(model, progress=False)
 step = json.load(open(f'{model}/train_log.json'))['steps']['unet']
 masks = novel_masks(n_masks, seed=int(sys.argv[4]))
 rng = random.Random(int(sys.argv[4]))
-prompts = []
+prompts, want = [], []
 for _ in masks:
     c, t = seen_value('color', rng), seen_value('texture', rng)
-    prompts.append(f"a {color_words(c)['name']} {{}}" + ('' if t.kind == 'plain' else f" with {texture_words(t)['noun']}"))
+    want.append((color_words(c)['name'], t.kind))
+    tex = '' if t.kind == 'plain' else f" with {texture_words(t)['noun']}"
+    prompts.append(f"a {color_words(c)['name']} {{}}{tex}")
 out = dict(model=model, unet_step=step, n_masks=n_masks, samples=2, steps=25, guidance=4., variants={})
-for name, kw in (('subattr (blend, structure, noise init)', {}), ('without structure', dict(structure=0.)),
+for name, kw in (('subattr (blend, structure, noise init)', {}), ('structure from a grey picture', dict(fill='grey')),
+                 ('without structure', dict(structure=0.)),
                  ('without blending', dict(blend=0.)), ('without noise init', dict(noise_init=False)),
                  ('none (plain sampling)', dict(blend=0., structure=0., noise_init=False))):
-    t0 = time.time(); ious, groups = [], []
+    t0 = time.time(); ious, groups, named = [], [], []
     for i, (m, p) in enumerate(zip(masks, prompts)):
         imgs = draw_mask(pipe, m, p, seed=i, n=2, steps=25, guidance=4., **kw)
         ious += mask_iou(imgs, m).tolist(); groups += [i, i]
+        reads = reader.read(np.stack([np.asarray(x) for x in imgs]))
+        named += [(r['color'] == want[i][0], r['texture'] == want[i][1]) for r in reads]
     r = rate_ci([x >= .8 for x in ious], groups=groups)
     g = np.asarray(groups); rb = np.random.default_rng(0)
     boot = [np.mean([np.mean(np.asarray(ious)[g == k]) for k in rb.integers(0, n_masks, n_masks)]) for _ in range(2000)]
     out['variants'][name] = dict(mean_iou=round(float(np.mean(ious)), 4), ci=[round(float(np.percentile(boot, 2.5)), 4),
-                                 round(float(np.percentile(boot, 97.5)), 4)], at_least_08=r._asdict(), seconds=round(time.time() - t0))
+                                 round(float(np.percentile(boot, 97.5)), 4)], at_least_08=r._asdict(),
+                                 color_named=rate_ci([a for a, _ in named], groups=groups)._asdict(),
+                                 texture_named=rate_ci([b for _, b in named], groups=groups)._asdict(),
+                                 seconds=round(time.time() - t0))
     print(name, out['variants'][name], flush=True)
 json.dump(out, open(sys.argv[3], 'w'), indent=1)

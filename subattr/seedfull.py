@@ -248,16 +248,33 @@ def seed_full_applied(pipe, folders:list):
             st.enter_context(appended(pipe, tokens, json.loads(meta['layers']), guided='auto'))
         yield pipe
 
+# %% ../nbs/17a_seedfull.ipynb #680fdb43
+def _mask_picture(pipe, prompt:str, m:np.ndarray, bg:np.ndarray, fill:str, seed:int, steps:int, guidance:float):
+    ("The mask drawn as a plain thing on the background: in the colour the model gives the prompt's thing unmasked "
+     "('prompt'; the thing found by oracle v2's silhouette, 'grey' where none is found), or the background's "
+     "complement ('grey').")
+    from subattr.similarity import segment
+    ref = bg.copy(); ref[m] = 255 - ref[m]
+    if fill == 'grey': return ref
+    x = pipe(prompt, num_inference_steps=steps, guidance_scale=guidance, generator=torch.Generator().manual_seed(seed),
+             output_type='np').images[0]
+    x = (np.clip(x, 0, 1) * 255).round().astype(np.uint8); s = segment(x[None])[0]
+    if s.sum() >= 12: ref[m] = np.median(x[s], 0).round().astype(np.uint8)
+    return ref
+
 # %% ../nbs/17a_seedfull.ipynb #709208ef
 @torch.no_grad()
 def draw_mask(pipe, mask, # a path, PIL image or bool array (see `check_mask`)
               prompt:str, # what to draw; '{}' becomes `word`
               word:str='blob', # the thing's name in the prompt ('blob' on the toy: a shape of no fixed kind)
-              seed:int=0, n:int=1, steps:int=25, guidance:float=4., blend:float=.8,
+              seed:int=0, n:int=1, steps:int=25, guidance:float=4., blend:float=.9,
               background=(204, 204, 204), # RGB outside the mask while blending
               noise_init:bool=True,
-              edge:float=.5, # a latent cell counts as the thing's when more than this share of it is under the mask
-              structure:float=.6, # for this share of the steps, cells wholly under the mask follow the mask picture
+              edge:float=.7, # a latent cell counts as the thing's when more than this share of it is under the mask
+              structure:float=.8, # for this share of the steps, cells wholly under the mask follow the mask picture
+              # the mask picture's inside: 'prompt', the colour the model gives the prompt's thing unmasked (one
+              # extra sample); 'grey', the background's complement
+              fill:str='prompt',
              )->list:
     "n images of `prompt` whose thing has the mask's shape; PIL images."
     from PIL import Image
@@ -266,7 +283,8 @@ def draw_mask(pipe, mask, # a path, PIL image or bool array (see `check_mask`)
     res = model_resolution(pipe); m = check_mask(mask, res)
     if not 0 <= blend <= 1: raise SubattrError(f'blend must lie between 0 and 1; got {blend}.')
     bg = np.zeros((res, res, 3), np.uint8) + np.array(background, np.uint8)
-    ref = bg.copy(); ref[m] = 255 - ref[m]   # the mask as a picture: a plain thing on the background
+    if fill not in ('prompt', 'grey'): raise SubattrError(f"fill must be 'prompt' or 'grey'; got {fill!r}.")
+    ref = _mask_picture(pipe, prompt.replace('{}', word), m, bg, fill, seed, steps, guidance)
     z_bg = _latent(pipe, bg)
     h = z_bg.shape[-1]
     cover = F.interpolate(torch.from_numpy(m)[None, None].float(), size=(h, h), mode='area').to(z_bg)
