@@ -250,9 +250,9 @@ def seed_full_applied(pipe, folders:list):
 
 # %% ../nbs/17a_seedfull.ipynb #680fdb43
 def _mask_picture(pipe, prompt:str, m:np.ndarray, bg:np.ndarray, fill:str, seed:int, steps:int, guidance:float):
-    ("The mask drawn as a plain thing on the background: in the colour the model gives the prompt's thing unmasked "
-     "('prompt'; the thing found by oracle v2's silhouette, 'grey' where none is found), or the background's "
-     "complement ('grey').")
+    ("The mask drawn as a plain thing on the background: in the median colour of the thing the model draws for the "
+     "prompt unmasked ('prompt'; found by oracle v2's silhouette), or in the background's complement ('grey', "
+     "also where no thing is found).")
     from subattr.similarity import segment
     ref = bg.copy(); ref[m] = 255 - ref[m]
     if fill == 'grey': return ref
@@ -284,7 +284,8 @@ def draw_mask(pipe, mask, # a path, PIL image or bool array (see `check_mask`)
     if not 0 <= blend <= 1: raise SubattrError(f'blend must lie between 0 and 1; got {blend}.')
     bg = np.zeros((res, res, 3), np.uint8) + np.array(background, np.uint8)
     if fill not in ('prompt', 'grey'): raise SubattrError(f"fill must be 'prompt' or 'grey'; got {fill!r}.")
-    ref = _mask_picture(pipe, prompt.replace('{}', word), m, bg, fill, seed, steps, guidance)
+    used = structure > 0 or noise_init   # else the picture steers nothing: no extra sample for its colour
+    ref = _mask_picture(pipe, prompt.replace('{}', word), m, bg, fill if used else 'grey', seed, steps, guidance)
     z_bg = _latent(pipe, bg)
     h = z_bg.shape[-1]
     cover = F.interpolate(torch.from_numpy(m)[None, None].float(), size=(h, h), mode='area').to(z_bg)

@@ -362,19 +362,19 @@ def tuned_gate(pipe, # toy v2; trained in place and restored after each referenc
                transfer:bool=False, # False: gate 3 ('a <x>'); True: gate 4 (`transfer_prompts`)
                refs:int=12, prompts:int=2, samples:int=4, # novel references; prompts per reference; samples per prompt
                seed:int=0, sample_steps:int=25, guidance:float=4., # sampling
-               images:bool=False, # also return each reference and its samples (`refs` and `images`)
+               images:bool=False, # also return each reference and its samples (`ref_images`, `images`)
                **recipe)->dict: # training settings (`TrainConfig` fields), e.g. steps=400, mode='token'
     "Gates 3 and 4: tune on one render of a held-out value, then how often samples keep that attribute (oracle v2)."
     from subattr.train import tuned
     kw = dict(attribute='shape' if attr == 'shape' else 'appearance', mode='token+blocks', select=ALL_BLOCKS,
               token='<x>', steps=200, lr_blocks=5e-4, progress=False) | recipe
-    rows, keep = [], dict(refs=[], images=[])
+    rows, keep = [], dict(ref_images=[], images=[])
     for i in range(refs):
         ref = render2(sample_scene(random.Random(seed * 1000 + i), novel=attr))
         ps = transfer_prompts(attr, kw['token'], prompts, seed + i) if transfer else [f"a {kw['token']}"]
         with tuned(pipe, ref, **kw):
             imgs = _draw(pipe, [p for p in ps for _ in range(samples)], seed + i, sample_steps, guidance)
-        if images: keep['refs'].append(ref); keep['images'].append(imgs)
+        if images: keep['ref_images'].append(ref); keep['images'].append(imgs)
         rows += [dict(ref=i, prompt=ps[j // samples], same=c[attr]['same'],
                       **{f'{a}_same': c[a]['same'] for a in ATTRS2}) for j, c in enumerate(compare(ref[None], imgs))]
     return dict(rate=rate_ci([r['same'] for r in rows], groups=[r['ref'] for r in rows]), rows=rows, recipe=kw,
@@ -403,17 +403,23 @@ def _rate(r:dict)->str: return f"{r['rate']:.2f} [{r['lo']:.2f}, {r['hi']:.2f}]"
 
 def gate_table(res:dict)->str:
     ("Markdown: each gate's measured rate with its 95% interval, the bar, and whether it is met, from the JSON "
-     "`benchmarks/toy2_gates.py` writes; the codec's ceiling beside gate 3.")
-    p, rows = res['parts'], ['| gate | attribute | measured [95% CI] | bar | met |', '|---|---|---|---|---|']
-    add = lambda g, a, r, bar: rows.append(f"| {g} | {a} | {_rate(r)} | {bar:.2f} | {'yes' if r['rate'] >= bar else '**no**'} |")
+     "`benchmarks/toy2_gates.py` writes (a part not measured yet shows as —); the codec's ceiling beside gate 3.")
+    p, rows = res.get('parts', {}), ['| gate | attribute | measured [95% CI] | bar | met |', '|---|---|---|---|---|']
+    def add(gate, attr, r, bar):
+        if r is None: rows.append(f'| {gate} | {attr} | — | {bar:.2f} | — |'); return
+        rows.append(f"| {gate} | {attr} | {_rate(r)} | {bar:.2f} | {'yes' if r['rate'] >= bar else '**no**'} |")
+    def get(part, *keys):
+        r = p.get(part, {}).get('result')
+        for k in keys: r = None if r is None else r[k]
+        return r
     for split, g in (('seen', '1 seen captions'), ('held_out_pair', '2 held-out pairs')):
-        for a in ATTRS2: add(g, a, p['captions']['result'][split][a], GATES[split][a])
+        for a in ATTRS2: add(g, a, get('captions', split, a), GATES[split][a])
     for a in ATTRS2:
-        add('3 drawability', a, p[f'drawability/{a}']['result'], GATES['drawability'])
-        rows.append(f"| (codec ceiling) | {a} | {_rate(p[f'codec/{a}']['result'][a])} | | |")
+        add('3 drawability', a, get(f'drawability/{a}'), GATES['drawability'])
+        c = get(f'codec/{a}', a); rows.append(f"| (codec ceiling) | {a} | {_rate(c) if c else '—'} | | |")
     for a in ('shape', 'color'):
         rec = {k.split('/', 2)[2]: v['result'] for k, v in p.items() if k.startswith(f'transfer/{a}/')}
-        best = max(rec, key=lambda k: rec[k]['rate'])
+        best = max(rec, key=lambda k: rec[k]['rate']) if rec else 'textual inversion'
         for k in dict.fromkeys([best, 'textual inversion']):
-            add('4 transfer', f"{'shape' if a == 'shape' else 'appearance'}: {k}", rec[k], GATES['transfer'])
+            add('4 transfer', f"{'shape' if a == 'shape' else 'appearance'}: {k}", rec.get(k), GATES['transfer'])
     return '\n'.join(rows)
