@@ -125,6 +125,7 @@ def _gabor_bank(size:int=64)->torch.Tensor:
     return torch.stack(bank)
 
 _BANK = None
+_DEAD = .2 # shading under this (a decoder's smooth blotches) is not texture; the world's shade is about .8
 
 def texture_features(images, masks:np.ndarray|None=None)->np.ndarray:
     "N×(K+1): mean Gabor energy of the shading map over the interior (K filters), and the shaded fraction."
@@ -135,8 +136,8 @@ def texture_features(images, masks:np.ndarray|None=None)->np.ndarray:
     for i in range(len(x)):
         if inner[i].sum() < 4: continue
         y = Y[i][inner[i]]; base = np.quantile(y, .9)
-        d = np.clip(1 - Y[i] / max(base, 1e-4), 0, 1); d[~inner[i]] = d[inner[i]].mean()
-        out[i, -1] = (d[inner[i]] > .4).mean()
+        d = np.clip(1 - Y[i] / max(base, 1e-4), 0, 1); out[i, -1] = (d[inner[i]] > .4).mean()
+        d = np.maximum(d - _DEAD, 0); d[~inner[i]] = d[inner[i]].mean()
         if _BANK is None or _BANK.shape[-1] != d.shape[0]: _BANK = _gabor_bank(d.shape[0])
         r = torch.fft.ifft2(torch.fft.fft2(torch.from_numpy(d - d.mean()).float())[None] * _BANK).abs()
         out[i, :-1] = (r[:, torch.from_numpy(inner[i])]).mean(1).numpy()
@@ -180,14 +181,21 @@ def make_pairs(attr:str, n:int, seed:int=0)->tuple:
     # two plain textures are the same texture
     return pairs, np.array([getattr(a, attr) == getattr(b, attr) for a, b in pairs])
 
-def pair_images(pairs, seed:int=0, blur:float=.8, noise:float=.015)->tuple:
-    ("Renders of each pair; the second image of each is degraded by "
-     "a random blur (σ up to `blur` px) and noise (std up to `noise`).")
+def _blotches(x:torch.Tensor, amount:float, g:torch.Generator)->torch.Tensor:
+    "`x` (1×3×H×W) darkened by a smooth random field of up to `amount` (a bicubic 4×4 grid of uniform noise)."
+    f = F.interpolate(torch.rand(1, 1, 4, 4, generator=g), size=x.shape[-2:], mode='bicubic', align_corners=True)
+    f = (f - f.min()) / (f.max() - f.min() + 1e-8)
+    return x * (1 - amount * f)
+
+def pair_images(pairs, seed:int=0, blur:float=.8, noise:float=.015, shading:float=.06)->tuple:
+    ("Renders of each pair; the second image of each is degraded by a random blur (σ up to `blur` px), "
+     "noise (std up to `noise`) and smooth shading (up to `shading`).")
     from subattr.shapesworld import degrade
     g = torch.Generator().manual_seed(seed)
     b = torch.from_numpy(np.stack([render(b) for _, b in pairs])).permute(0, 3, 1, 2).float() / 255
-    b = torch.cat([degrade(b[i:i+1], noise=noise * torch.rand(1, generator=g).item(),
-                           blur=blur * torch.rand(1, generator=g).item(), generator=g) for i in range(len(b))])
+    b = torch.cat([_blotches(degrade(b[i:i+1], noise=noise * torch.rand(1, generator=g).item(),
+                                     blur=blur * torch.rand(1, generator=g).item(), generator=g),
+                             shading * torch.rand(1, generator=g).item(), g) for i in range(len(b))])
     return np.stack([render(a) for a, _ in pairs]), (b.permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8)
 
 # %% ../nbs/04b_similarity.ipynb #608dc364
