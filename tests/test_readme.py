@@ -39,14 +39,14 @@ def test_the_references_are_novel(example):
 
 def test_a_novel_colour_on_another_shape(example):
     rows = compare(example, 'cyan.png', 'circle.png')
-    assert len(rows) == 4 and same(rows, 'color') == 4 and same(rows, 'shape') == 0, rows
-    assert named(names(example, 'circle.png'), shape='circle') >= 3
+    assert len(rows) == 4 and same(rows, 'color') >= 3 and same(rows, 'shape') == 0, rows
+    assert named(names(example, 'circle.png'), shape='circle', color='cyan') == 4
 
 def test_a_novel_shape_in_another_appearance(example):
     r = run('world', 'render', '--novel', 'shape', '--seed', '3', '--out', example/'again.png')
     assert 'a blue narrow seven-pointed star with large dots (novel shape' in r.stdout, r.stdout   # the prompt's words
     rows, read = compare(example, 'star7.png', 'red-star7.png'), names(example, 'red-star7.png')
-    assert named(read, color='red', texture='striped') == 4, read
+    assert named(read, texture='striped') == 4 and sum(r['color'] in ('red', 'pink') for r in read) == 4, read
     assert same(rows, 'shape') == 0, rows   # the hard case the README names: the points come out fatter (a toy that
                                             # draws the shape will fail this, and the README will say so)
 
