@@ -298,7 +298,6 @@ def train_toy2(work, # checkpoints, the rendered pool and the log; reuse it to r
     (out/'train_log.json').write_text(json.dumps(dict(
         world='open', seed=seed, n_images=n_images, codec_images=codec_images,
         steps={k: st[k].step for k in STAGES}, seconds={k: st[k].seconds for k in STAGES},
-        threads=torch.get_num_threads(),
         loss={k: _curve(st[k].hist, 100 if k == 'unet' else 50) for k in STAGES},
         loss_every=dict(clip=50, tower=50, vae=50, codec=50, unet=100)), indent=1))
     log(f'saved to {out} ({time.time() - t0:.0f} s this call)')
