@@ -14,8 +14,9 @@ from .core import SubattrError, atomic_text
 # %% auto #0
 __all__ = ['METHODS', 'TASKS', 'QUICK', 'Method', 'register_method', 'task_references', 'target_prompts', 'score_images',
            'trained_params', 'learn', 'leak_watch', 'bench_item', 'bench_items', 'check_prompts', 'bench',
-           'bench_summary', 'bench_markdown', 'plot_bench', 'bench_grids', 'write_bench', 'bench_ceiling',
-           'read_manifest', 'Scorers', 'real_items', 'real_item', 'bench_real', 'real_summary']
+           'bench_summary', 'bench_markdown', 'plot_bench', 'bench_grids', 'write_bench', 'attribute_summary',
+           'bench_winners', 'winners_markdown', 'bench_ceiling', 'read_manifest', 'Scorers', 'real_items', 'real_item',
+           'bench_real', 'real_summary']
 
 # %% ../nbs/16_bench.ipynb #ed7ba6c7
 @dataclass(frozen=True)
@@ -420,6 +421,61 @@ def write_bench(rows:list, out, title:str='subattr bench', real:bool=False, ceil
     plot_bench(summ); plt.tight_layout(); plt.savefig(out/'bench.png', dpi=80); plt.close('all')
     if not real: bench_grids(rows, out)
     return summ
+
+# %% ../nbs/16_bench.ipynb #115abb1e
+def attribute_summary(rows:list, tasks=('shape', 'appearance'))->list:
+    "Per method and novel attribute (shape, color, texture): target and leak rates, clustered by reference."
+    from subattr.readout import rate_ci
+    out = []
+    for a in ('shape', 'color', 'texture'):
+        ms = dict.fromkeys(r['method'] for r in rows)   # in registry order, then the rest as they come
+        for m in sorted(ms, key=lambda m: list(METHODS).index(m) if m in METHODS else len(METHODS)):
+            rs = [r for r in rows if r['method'] == m and r['task'] in tasks and r['novel'] == a]
+            if not rs: continue
+            g = [f"{r['task']}/{r['ref']}" for r in rs]
+            out.append(dict(method=m, attribute=a, target=rate_ci([r['target'] for r in rs], groups=g),
+                            leak=rate_ci([r['leak'] for r in rs], groups=g), images=len(rs),
+                            references=len(set(g)), seeds=len({r['seed'] for r in rs})))
+    return out
+
+def bench_winners(rows:list, tasks=('shape', 'appearance'), n_boot:int=2000, seed:int=0)->list:
+    ("Per novel attribute: the method that keeps it most often, the runner-up, and the gap between their target "
+     "rates with a 95% paired cluster-bootstrap interval over the references both saw.")
+    summ, out = attribute_summary(rows, tasks), []
+    for a in ('shape', 'color', 'texture'):
+        # ties on the target rate go to the method that leaks less
+        ranked = sorted((s for s in summ if s['attribute'] == a), key=lambda s: (-s['target'].rate, s['leak'].rate))
+        if len(ranked) < 2: continue
+        best, second = ranked[:2]
+        def per_ref(m):   # reference -> (kept, images)
+            d = {}
+            for r in rows:
+                if r['method'] == m and r['task'] in tasks and r['novel'] == a:
+                    k = f"{r['task']}/{r['ref']}"; x = d.setdefault(k, [0, 0]); x[0] += bool(r['target']); x[1] += 1
+            return d
+        pa, pb = per_ref(best['method']), per_ref(second['method'])
+        refs = sorted(set(pa) & set(pb))
+        ka, na = np.array([pa[k][0] for k in refs], float), np.array([pa[k][1] for k in refs], float)
+        kb, nb = np.array([pb[k][0] for k in refs], float), np.array([pb[k][1] for k in refs], float)
+        w = np.random.default_rng(seed).multinomial(len(refs), np.full(len(refs), 1 / len(refs)), size=n_boot)
+        d = (w @ ka) / (w @ na) - (w @ kb) / (w @ nb)
+        out.append(dict(attribute=a, best=best['method'], best_target=best['target'], best_leak=best['leak'],
+                        runner_up=second['method'], runner_up_target=second['target'],
+                        gap=float(ka.sum() / na.sum() - kb.sum() / nb.sum()),
+                        gap_lo=float(np.percentile(d, 2.5)), gap_hi=float(np.percentile(d, 97.5)),
+                        references=len(refs)))
+        out[-1]['clear'] = out[-1]['gap_lo'] > 0   # the runner-up's rate is below the best's in 97.5% of resamples
+    return out
+
+def winners_markdown(winners:list)->str:
+    "The winners as a markdown table."
+    L = ['| attribute | best method | target kept | leaked | runner-up | its target | gap [95% CI] | clear? |',
+         '|---|---|---|---|---|---|---|---|']
+    L += [f"| {w['attribute']} | {w['best']} | {_fmt(w['best_target'])} | {_fmt(w['best_leak'])} | {w['runner_up']} | "
+          f"{_fmt(w['runner_up_target'])} | {w['gap']:+.2f} [{w['gap_lo']:+.2f}, {w['gap_hi']:+.2f}] | "
+          f"{'yes' if w['clear'] else 'no: the interval holds 0'} |" for w in winners]
+    return '\n'.join(L) + '\n'
+
 
 # %% ../nbs/16_bench.ipynb #5a51cad9
 def bench_ceiling(pipe, # the base pipeline the bench runs on

@@ -1,0 +1,16 @@
+"""Gather a `subattr bench` folder's finished items (all, or as many as are done) into one small gzipped JSON,
+the file notebook 16 reads: python benchmarks/bench_results.py BENCH_DIR OUT.json.gz 'THE COMMAND THAT RAN IT'"""
+import gzip, json, sys
+from pathlib import Path
+src, dst, command = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+items = sorted((src/'items').glob('bench-*.json'))
+if not items: sys.exit(f"'{src}' holds no finished bench items (items/bench-*.json).")
+rows = []
+for f in items:
+    for r in json.loads(f.read_text())['rows']:
+        r.pop('probe', None); rows.append(r)
+rows.sort(key=lambda r: (r['method'], r['task'], r['ref'], r['seed'], r['prompt'], r['image']))
+tmp = dst.with_name(dst.name + '.tmp')
+with gzip.open(tmp, 'wt') as f: json.dump(dict(command=command, items=len(items), rows=rows), f)
+tmp.replace(dst)
+print(f'{len(items)} items, {len(rows)} images -> {dst} ({dst.stat().st_size // 1024} KB)')
