@@ -422,7 +422,7 @@ def write_bench(rows:list, out, title:str='subattr bench', real:bool=False, ceil
     if not real: bench_grids(rows, out)
     return summ
 
-# %% ../nbs/16_bench.ipynb #115abb1e
+# %% ../nbs/16_bench.ipynb #f8752d88
 def attribute_summary(rows:list, tasks=('shape', 'appearance'))->list:
     "Per method and novel attribute (shape, color, texture): target and leak rates, clustered by reference."
     from subattr.readout import rate_ci
@@ -455,16 +455,17 @@ def bench_winners(rows:list, tasks=('shape', 'appearance'), n_boot:int=2000, see
             return d
         pa, pb = per_ref(best['method']), per_ref(second['method'])
         refs = sorted(set(pa) & set(pb))
+        if not refs: continue   # no reference in common: no paired gap to give
         ka, na = np.array([pa[k][0] for k in refs], float), np.array([pa[k][1] for k in refs], float)
         kb, nb = np.array([pb[k][0] for k in refs], float), np.array([pb[k][1] for k in refs], float)
         w = np.random.default_rng(seed).multinomial(len(refs), np.full(len(refs), 1 / len(refs)), size=n_boot)
         d = (w @ ka) / (w @ na) - (w @ kb) / (w @ nb)
+        lo, hi = float(np.percentile(d, 2.5)), float(np.percentile(d, 97.5))
         out.append(dict(attribute=a, best=best['method'], best_target=best['target'], best_leak=best['leak'],
                         runner_up=second['method'], runner_up_target=second['target'],
-                        gap=float(ka.sum() / na.sum() - kb.sum() / nb.sum()),
-                        gap_lo=float(np.percentile(d, 2.5)), gap_hi=float(np.percentile(d, 97.5)),
+                        gap=float(ka.sum() / na.sum() - kb.sum() / nb.sum()), gap_lo=lo, gap_hi=hi,
+                        clear=lo > 0,   # the gap is above 0 in at least 97.5% of resamples
                         references=len(refs)))
-        out[-1]['clear'] = out[-1]['gap_lo'] > 0   # the runner-up's rate is below the best's in 97.5% of resamples
     return out
 
 def winners_markdown(winners:list)->str:
