@@ -90,6 +90,10 @@ for _m in (
     Method('subattr', "subattr's recipe (06_train's defaults)",
            'the seed\'s side plus a token, with per-attribute timestep weights, flips and crops',
            dict(mode='token+blocks', init_word='thing', lr_blocks=5e-4, lr_token=5e-3)),
+    Method('subattr-best', "subattr's best recipe so far: 05a's gate 4 on toy v2",
+           "subattr's recipe with every block tuned for a shape (gate 4's best: 0.52 against 0.03 for the down "
+           "blocks) and the seed's up blocks for an appearance (gate 4's best there)",
+           dict(mode='token+blocks', init_word='thing', lr_blocks=5e-4, lr_token=5e-3), shape=dict(select=_ALL)),
     Method('subattr+watch', "subattr's recipe with the seed's \"less over-fitting\" step",
            'subattr, checking the leak on two validation prompts every 25 steps, keeping the best state, '
            'stopping after two checks below it',
