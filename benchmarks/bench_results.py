@@ -1,17 +1,46 @@
 """Gather a `subattr bench` folder's finished items (all, or as many as are done) into one small gzipped JSON,
-the file notebook 16 reads: python benchmarks/bench_results.py BENCH_DIR OUT.json.gz 'THE COMMAND THAT RAN IT'"""
+the file notebook 16 reads, or put a gathered file's items back into a bench folder so a run resumes from it:
+
+    python benchmarks/bench_results.py BENCH_DIR OUT.json.gz 'THE COMMAND THAT RAN IT'
+    python benchmarks/bench_results.py --unpack RESULTS.json.gz BENCH_DIR
+
+Unpacking writes items/bench-<key>.json for every item the file holds and leaves item files already there alone;
+the image strips (images/) are not in the gathered file, so only items run again have them. Rows come back in
+the gathered file's order (by prompt, then image); no summary depends on the order within an item."""
 import gzip, json, sys
+from collections import defaultdict
 from pathlib import Path
-from subattr.sweep import _read_item   # the bench's own reader: a damaged item file counts as not finished
-src, dst, command = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-items = [r for f in sorted((src/'items').glob('bench-*.json')) if (r := _read_item(f)) is not None]
-if not items: sys.exit(f"'{src}' holds no finished bench items (items/bench-*.json).")
-rows = []
-for item in items:
-    for r in item:
-        r.pop('probe', None); rows.append(r)
-rows.sort(key=lambda r: (r['method'], r['task'], r['ref'], r['seed'], r['prompt'], r['image']))
-tmp = dst.with_name(dst.name + '.tmp')
-with gzip.open(tmp, 'wt') as f: json.dump(dict(command=command, items=len(items), rows=rows), f)
-tmp.replace(dst)
-print(f'{len(items)} items, {len(rows)} images -> {dst} ({dst.stat().st_size // 1024} KB)')
+from subattr.sweep import _read_item, _write_json_atomic   # the bench's own reader and writer
+
+def gather(src:Path, dst:Path, command:str):
+    items = [r for f in sorted((src/'items').glob('bench-*.json')) if (r := _read_item(f)) is not None]
+    if not items: sys.exit(f"'{src}' holds no finished bench items (items/bench-*.json).")
+    rows = []
+    for item in items:
+        for r in item:
+            r.pop('probe', None); rows.append(r)
+    rows.sort(key=lambda r: (r['method'], r['task'], r['ref'], r['seed'], r['prompt'], r['image']))
+    tmp = dst.with_name(dst.name + '.tmp')
+    with gzip.open(tmp, 'wt') as f: json.dump(dict(command=command, items=len(items), rows=rows), f)
+    tmp.replace(dst)
+    print(f'{len(items)} items, {len(rows)} images -> {dst} ({dst.stat().st_size // 1024} KB)')
+
+def unpack(src:Path, dst:Path):
+    if not src.is_file(): sys.exit(f"'{src}' is not a file.")
+    try:
+        with gzip.open(src, 'rt') as f: rows = json.load(f)['rows']
+    except (OSError, ValueError, KeyError, TypeError): sys.exit(f"'{src}' is not a gathered bench file (gzipped JSON with rows).")
+    by = defaultdict(list)
+    for r in rows: by[r['item']].append(dict(probe='bench', **r))
+    d = dst/'items'; d.mkdir(parents=True, exist_ok=True); new = 0
+    for k, rs in by.items():
+        f = d/f'bench-{k}.json'
+        if _read_item(f) is not None: continue
+        _write_json_atomic(f, dict(item=None, rows=rs, process=None, unpacked_from=src.name)); new += 1
+    print(f'{len(by)} items in {src}; {new} written to {d}, {len(by) - new} were there already')
+
+if __name__ == '__main__':
+    a = sys.argv[1:]
+    if a and a[0] == '--unpack' and len(a) == 3: unpack(Path(a[1]), Path(a[2]))
+    elif len(a) == 3 and not a[0].startswith('-'): gather(Path(a[0]), Path(a[1]), a[2])
+    else: sys.exit(__doc__)

@@ -15,8 +15,8 @@ from .core import SubattrError, atomic_text
 __all__ = ['METHODS', 'TASKS', 'QUICK', 'Method', 'register_method', 'task_references', 'target_prompts', 'score_images',
            'trained_params', 'learn', 'leak_watch', 'bench_item', 'bench_items', 'check_prompts', 'bench',
            'bench_summary', 'bench_markdown', 'plot_bench', 'bench_grids', 'write_bench', 'attribute_summary',
-           'bench_winners', 'winners_markdown', 'bench_ceiling', 'read_manifest', 'Scorers', 'real_items', 'real_item',
-           'bench_real', 'real_summary']
+           'paired_gap', 'bench_winners', 'winners_markdown', 'compare_markdown', 'bench_ceiling', 'read_manifest',
+           'Scorers', 'real_items', 'real_item', 'bench_real', 'real_summary']
 
 # %% ../nbs/16_bench.ipynb #ed7ba6c7
 @dataclass(frozen=True)
@@ -442,6 +442,27 @@ def attribute_summary(rows:list, tasks=('shape', 'appearance'))->list:
                             references=len(set(g)), seeds=len({r['seed'] for r in rs})))
     return out
 
+def paired_gap(rows:list, a:str, b:str, # the two methods compared: a's target rate minus b's
+               attribute:str, # 'shape', 'color' or 'texture'
+               tasks=('shape', 'appearance'), n_boot:int=2000, seed:int=0, key:str='target')->dict|None:
+    ("`a`'s rate of `key` (target or leak) minus `b`'s on one novel attribute, with a 95% paired cluster-bootstrap "
+     "interval over the references both saw (None when they share none).")
+    def per_ref(m):   # reference -> (hits, images)
+        d = {}
+        for r in rows:
+            if r['method'] == m and r['task'] in tasks and r['novel'] == attribute:
+                k = f"{r['task']}/{r['ref']}"; x = d.setdefault(k, [0, 0]); x[0] += bool(r[key]); x[1] += 1
+        return d
+    pa, pb = per_ref(a), per_ref(b)
+    refs = sorted(set(pa) & set(pb))
+    if not refs: return None
+    ka, na = np.array([pa[k][0] for k in refs], float), np.array([pa[k][1] for k in refs], float)
+    kb, nb = np.array([pb[k][0] for k in refs], float), np.array([pb[k][1] for k in refs], float)
+    w = np.random.default_rng(seed).multinomial(len(refs), np.full(len(refs), 1 / len(refs)), size=n_boot)
+    d = (w @ ka) / (w @ na) - (w @ kb) / (w @ nb)
+    return dict(gap=float(ka.sum() / na.sum() - kb.sum() / nb.sum()), lo=float(np.percentile(d, 2.5)),
+                hi=float(np.percentile(d, 97.5)), references=len(refs))
+
 def bench_winners(rows:list, tasks=('shape', 'appearance'), n_boot:int=2000, seed:int=0)->list:
     ("Per novel attribute: the method that keeps it most often, the runner-up, and the gap between their target "
      "rates with a 95% paired cluster-bootstrap interval over the references both saw.")
@@ -451,25 +472,13 @@ def bench_winners(rows:list, tasks=('shape', 'appearance'), n_boot:int=2000, see
         ranked = sorted((s for s in summ if s['attribute'] == a), key=lambda s: (-s['target'].rate, s['leak'].rate))
         if len(ranked) < 2: continue
         best, second = ranked[:2]
-        def per_ref(m):   # reference -> (kept, images)
-            d = {}
-            for r in rows:
-                if r['method'] == m and r['task'] in tasks and r['novel'] == a:
-                    k = f"{r['task']}/{r['ref']}"; x = d.setdefault(k, [0, 0]); x[0] += bool(r['target']); x[1] += 1
-            return d
-        pa, pb = per_ref(best['method']), per_ref(second['method'])
-        refs = sorted(set(pa) & set(pb))
-        if not refs: continue   # no reference in common: no paired gap to give
-        ka, na = np.array([pa[k][0] for k in refs], float), np.array([pa[k][1] for k in refs], float)
-        kb, nb = np.array([pb[k][0] for k in refs], float), np.array([pb[k][1] for k in refs], float)
-        w = np.random.default_rng(seed).multinomial(len(refs), np.full(len(refs), 1 / len(refs)), size=n_boot)
-        d = (w @ ka) / (w @ na) - (w @ kb) / (w @ nb)
-        lo, hi = float(np.percentile(d, 2.5)), float(np.percentile(d, 97.5))
+        g = paired_gap(rows, best['method'], second['method'], a, tasks, n_boot, seed)
+        if g is None: continue   # no reference in common: no paired gap to give
         out.append(dict(attribute=a, best=best['method'], best_target=best['target'], best_leak=best['leak'],
                         runner_up=second['method'], runner_up_target=second['target'],
-                        gap=float(ka.sum() / na.sum() - kb.sum() / nb.sum()), gap_lo=lo, gap_hi=hi,
-                        clear=lo > 0,   # the gap is above 0 in at least 97.5% of resamples
-                        references=len(refs)))
+                        gap=g['gap'], gap_lo=g['lo'], gap_hi=g['hi'],
+                        clear=g['lo'] > 0,   # the gap is above 0 in at least 97.5% of resamples
+                        references=g['references']))
     return out
 
 def winners_markdown(winners:list)->str:
@@ -479,6 +488,17 @@ def winners_markdown(winners:list)->str:
     L += [f"| {w['attribute']} | {w['best']} | {_fmt(w['best_target'])} | {_fmt(w['best_leak'])} | {w['runner_up']} | "
           f"{_fmt(w['runner_up_target'])} | {w['gap']:+.2f} [{w['gap_lo']:+.2f}, {w['gap_hi']:+.2f}] | "
           f"{'yes' if w['clear'] else 'no: the interval holds 0'} |" for w in winners]
+    return '\n'.join(L) + '\n'
+
+def compare_markdown(rows:list, pairs:list, # (a, b) method pairs: each row of the table is a minus b
+                     attributes=('shape', 'color', 'texture'), tasks=('shape', 'appearance'))->str:
+    "A markdown table of paired gaps, target and leak, per attribute and pair (`paired_gap`); pairs with no common reference are left out."
+    f = lambda g: f"{g['gap']:+.2f} [{g['lo']:+.2f}, {g['hi']:+.2f}]"
+    L = ['| attribute | a − b | target: a − b [95% CI] | leak: a − b [95% CI] | references |', '|---|---|---|---|---|']
+    for at in attributes:
+        for a, b in pairs:
+            t, l = (paired_gap(rows, a, b, at, tasks, key=k) for k in ('target', 'leak'))
+            if t is not None: L.append(f"| {at} | {a} − {b} | {f(t)} | {f(l)} | {t['references']} |")
     return '\n'.join(L) + '\n'
 
 
