@@ -4,9 +4,10 @@ the file notebook 16 reads, or put a gathered file's items back into a bench fol
     python benchmarks/bench_results.py BENCH_DIR OUT.json.gz 'THE COMMAND THAT RAN IT'
     python benchmarks/bench_results.py --unpack RESULTS.json.gz BENCH_DIR
 
-Unpacking writes items/bench-<key>.json for every item the file holds and leaves item files already there alone;
-the image strips (images/) are not in the gathered file, so only items run again have them. Rows come back in
-the gathered file's order (by prompt, then image); no summary depends on the order within an item."""
+Unpacking also takes a probe's gathered file (benchmarks/probe_results.py). It writes items/<probe>-<key>.json
+for every item the file holds and leaves item files already there alone; the image strips (images/) are not in
+the gathered file, so only items run again have them. Rows come back in the gathered file's order (a bench's: by
+prompt, then image); no summary depends on the order within an item."""
 import gzip, json, sys
 from collections import defaultdict
 from pathlib import Path
@@ -30,11 +31,11 @@ def unpack(src:Path, dst:Path):
     try:
         with gzip.open(src, 'rt') as f: rows = json.load(f)['rows']
     except (OSError, ValueError, KeyError, TypeError): sys.exit(f"'{src}' is not a gathered bench file (gzipped JSON with rows).")
-    by = defaultdict(list)
-    for r in rows: by[r['item']].append(dict(probe='bench', **r))
+    by = defaultdict(list)   # a probe's gathered rows (benchmarks/probe_results.py) keep their probe's name
+    for r in rows: by[(r.get('probe', 'bench'), r['item'])].append({'probe': 'bench'} | r)
     d = dst/'items'; d.mkdir(parents=True, exist_ok=True); new = 0
-    for k, rs in by.items():
-        f = d/f'bench-{k}.json'
+    for (probe, k), rs in by.items():
+        f = d/f'{probe}-{k}.json'
         if _read_item(f) is not None: continue
         _write_json_atomic(f, dict(item=None, rows=rs, process=None, unpacked_from=src.name)); new += 1
     print(f'{len(by)} items in {src}; {new} written to {d}, {len(by) - new} were there already')

@@ -39,3 +39,16 @@ def test_bad_inputs(tmp_path):
     r = _run(tmp_path, tmp_path/'o.json.gz', 'cmd')
     assert r.returncode != 0 and 'holds no finished bench items' in r.stderr
     r = _run('only-one-arg'); assert r.returncode != 0
+
+def test_probe_round_trip(tmp_path):
+    a = tmp_path/'a'; (a/'items').mkdir(parents=True)
+    for k in ('111111111111', '222222222222'):
+        rows = [dict(probe='finetune', item=k, selection='mid', kind='reconstruction', image=j) for j in range(2)]
+        (a/'items'/f'finetune-{k}.json').write_text(json.dumps(dict(item={}, rows=rows, process=0)))
+    f = tmp_path/'p.json.gz'
+    r = subprocess.run([sys.executable, str(ROOT/'benchmarks'/'probe_results.py'), a, 'finetune', f, 'cmd'],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    r = _run('--unpack', f, tmp_path/'b'); assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (tmp_path/'b'/'items').iterdir()) == ['finetune-111111111111.json',
+                                                                       'finetune-222222222222.json']
