@@ -4,8 +4,9 @@
 
 The items are exactly the CLI's (same keys, same files: `subattr bench --model toy --out OUT ...` with the same
 methods and tasks resumes them and writes the report). Two things differ from `accelerate launch subattr bench`:
-- the order: seed 0 of every method and reference first, then seed 1, then seed 2, so a run stopped part way still
-  covers every method on the same references (a paired comparison);
+- the order: seed 0 first, reference by reference (every method and task on reference 0, then on reference 1, ...),
+  then seed 1, then seed 2, so a run stopped part way still covers every method on the same references (a paired
+  comparison);
 - the split: part PART of N takes every N-th item of that order; start one process per core, each with one thread.
 
 Specs (the commands whose items they are):
@@ -39,7 +40,7 @@ def main():
             else HEADLINE if a.spec == 'headline' else SEEDFULL)
     n = dict(refs=8, seeds=a.seeds, prompts=2, samples=2, steps=200, sample_steps=20)
     items = [it for ms, ts in spec for it in B.bench_items(ms, ts, guidance=4., ref_seed=0, model='toy', **n)]
-    items.sort(key=lambda it: it['seed'])   # stable: within a seed, the CLI's order
+    items.sort(key=lambda it: (it['seed'], it['ref']))   # stable: within a seed and reference, the CLI's order
     pipe = load_pipeline('toy', progress=False)
     B.check_prompts(pipe, items)
     pipe.set_progress_bar_config(disable=True)
