@@ -49,7 +49,8 @@ def verdict(summary:dict, mode:str='blocks', min_reconstruction:float=MIN_RECONS
         why = '; '.join(f"`{n}` reconstructs the reference in {'no measured images' if r is None else _fmt(r)}"
                         for n, r in weak)
         return ("**Inconclusive on this model.** The verdict needs each side to reproduce its reference first "
-                f"(reconstruction ≥ {min_reconstruction:.0%}), and {why}; train longer, at another learning rate, or with a token as well.")
+                f"(reconstruction ≥ {min_reconstruction:.0%}), and {why}; train longer, at another learning rate"
+                + (", or with a token as well." if mode == 'blocks' else '.'))
     sep, parts, wins, losses = (lambda x, y: x.lo > y.hi), [], 0, 0
     for what, side, other, hi, lo in (('shape', 'down', 'up', s, a), ('colour', 'up', 'down', a, s),
                                       ('texture', 'up', 'down', a, s)):
