@@ -442,7 +442,7 @@ def attribute_summary(rows:list, tasks=('shape', 'appearance'))->list:
                             references=len(set(g)), seeds=len({r['seed'] for r in rs})))
     return out
 
-def paired_gap(rows:list, a:str, b:str, # the two methods compared: a's target rate minus b's
+def paired_gap(rows:list, a:str, b:str, # the two methods compared: a's rate minus b's
                attribute:str, # 'shape', 'color' or 'texture'
                tasks=('shape', 'appearance'), n_boot:int=2000, seed:int=0, key:str='target')->dict|None:
     ("`a`'s rate of `key` (target or leak) minus `b`'s on one novel attribute, with a 95% paired cluster-bootstrap "
@@ -492,9 +492,10 @@ def winners_markdown(winners:list)->str:
 
 def compare_markdown(rows:list, pairs:list, # (a, b) method pairs: each row of the table is a minus b
                      attributes=('shape', 'color', 'texture'), tasks=('shape', 'appearance'))->str:
-    "A markdown table of paired gaps, target and leak, per attribute and pair (`paired_gap`); pairs with no common reference are left out."
+    "`paired_gap` of target and leak per attribute and pair, as markdown (pairs sharing no reference: left out)."
     f = lambda g: f"{g['gap']:+.2f} [{g['lo']:+.2f}, {g['hi']:+.2f}]"
-    L = ['| attribute | a − b | target: a − b [95% CI] | leak: a − b [95% CI] | references |', '|---|---|---|---|---|']
+    L = ['| attribute | a − b | target: a − b [95% CI] | leak: a − b [95% CI] | references |',
+         '|---|---|---|---|---|']
     for at in attributes:
         for a, b in pairs:
             t, l = (paired_gap(rows, a, b, at, tasks, key=k) for k in ('target', 'leak'))
