@@ -1,6 +1,7 @@
 """Run `subattr bench` work items seed by seed, in one of N parts, into a bench folder the CLI resumes.
 
     OMP_NUM_THREADS=1 python benchmarks/bench_drive.py OUT PART N [--spec headline|seedfull] [--methods a,b] [--tasks t,u]
+                                                         [--seeds 3] [--refs 8]
 
 The items are exactly the CLI's (same keys, same files: `subattr bench --model toy --out OUT ...` with the same
 methods and tasks resumes them and writes the report). Two things differ from `accelerate launch subattr bench`:
@@ -31,6 +32,8 @@ def main():
     ap.add_argument('--methods', help='comma-separated methods instead of the spec (with --tasks)')
     ap.add_argument('--tasks', default='shape,appearance')
     ap.add_argument('--seeds', type=int, default=3)
+    ap.add_argument('--refs', type=int, default=8,
+                    help='references per novel attribute (an item keeps its key: --refs 16 reuses the first 8)')
     a = ap.parse_args()
     if not 0 <= a.part < a.n: sys.exit(f'PART must be in 0..{a.n - 1}; got {a.part}.')
     from subattr import bench as B
@@ -38,7 +41,7 @@ def main():
     from subattr.sweep import run_items
     spec = ([(tuple(a.methods.split(',')), tuple(a.tasks.split(',')))] if a.methods
             else HEADLINE if a.spec == 'headline' else SEEDFULL)
-    n = dict(refs=8, seeds=a.seeds, prompts=2, samples=2, steps=200, sample_steps=20)
+    n = dict(refs=a.refs, seeds=a.seeds, prompts=2, samples=2, steps=200, sample_steps=20)
     items = [it for ms, ts in spec for it in B.bench_items(ms, ts, guidance=4., ref_seed=0, model='toy', **n)]
     items.sort(key=lambda it: (it['seed'], it['ref']))   # stable: within a seed and reference, the CLI's order
     pipe = load_pipeline('toy', progress=False)
