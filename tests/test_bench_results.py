@@ -1,4 +1,4 @@
-"The gather/unpack round trip of benchmarks/bench_results.py: a gathered file puts a bench folder back, which resumes."
+"The gather/unpack round trips of benchmarks/bench_results.py: a gathered file puts a bench or probe folder back."
 import gzip, json, subprocess, sys
 from pathlib import Path
 
@@ -46,9 +46,11 @@ def test_probe_round_trip(tmp_path):
         rows = [dict(probe='finetune', item=k, selection='mid', kind='reconstruction', image=j) for j in range(2)]
         (a/'items'/f'finetune-{k}.json').write_text(json.dumps(dict(item={}, rows=rows, process=0)))
     f = tmp_path/'p.json.gz'
-    r = subprocess.run([sys.executable, str(ROOT/'benchmarks'/'probe_results.py'), a, 'finetune', f, 'cmd'],
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    r = _run('--probe', 'finetune', a, f, 'cmd'); assert r.returncode == 0, r.stderr
+    got = json.load(gzip.open(f, 'rt')); assert got['probe'] == 'finetune' and got['items'] == 2
+    assert all(x['probe'] == 'finetune' for x in got['rows']) and len(got['rows']) == 4
+    r = _run('--probe', 'linear', a, tmp_path/'l.json.gz', 'cmd')   # no linear items in that folder
+    assert r.returncode != 0 and 'holds no finished linear items' in r.stderr
     r = _run('--unpack', f, tmp_path/'b'); assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in (tmp_path/'b'/'items').iterdir()) == ['finetune-111111111111.json',
                                                                        'finetune-222222222222.json']
