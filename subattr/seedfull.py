@@ -271,7 +271,7 @@ def draw_mask(pipe, mask, # a path, PIL image or bool array (see `check_mask`)
               background=(204, 204, 204), # RGB outside the mask while blending
               noise_init:bool=True,
               edge:float=.7, # a latent cell counts as the thing's when more than this share of it is under the mask
-              structure:float=.8, # for this share of the steps, cells wholly under the mask follow the mask picture
+              structure:float=.8, # for this share of the steps, the thing's cells (see `edge`) follow the mask picture
               # the mask picture's inside: 'prompt', the colour the model gives the prompt's thing unmasked (one
               # extra sample); 'grey', the background's complement
               fill:str='prompt',
@@ -289,7 +289,7 @@ def draw_mask(pipe, mask, # a path, PIL image or bool array (see `check_mask`)
     z_bg = _latent(pipe, bg)
     h = z_bg.shape[-1]
     cover = F.interpolate(torch.from_numpy(m)[None, None].float(), size=(h, h), mode='area').to(z_bg)
-    keep, inside, z_ref = cover > edge, cover >= 1, _latent(pipe, ref)
+    keep, z_ref = cover > edge, _latent(pipe, ref)
     g = torch.Generator().manual_seed(seed)
     lat = (attribute_noise(pipe, ref, 'shape', seed, n, steps) if noise_init
            else torch.randn((n, *z_bg.shape[1:]), generator=g)).to(pipe.unet.device, pipe.unet.dtype)
@@ -299,7 +299,8 @@ def draw_mask(pipe, mask, # a path, PIL image or bool array (see `check_mask`)
         tn, x = p.scheduler.timesteps[i + 1], kw['latents']
         noise = torch.randn(x.shape, generator=g).to(x)
         if i + 1 < stop: x = torch.where(keep, x, C.noised(p.scheduler, z_bg.expand_as(noise), noise, tn))
-        if i + 1 < early: x = torch.where(inside, C.noised(p.scheduler, z_ref.expand_as(noise), noise, tn), x)
+        # the edge cells too: the picture's latent holds where, inside a cell, the edge runs
+        if i + 1 < early: x = torch.where(keep, C.noised(p.scheduler, z_ref.expand_as(noise), noise, tn), x)
         return {'latents': x}
     out = pipe(prompt.replace('{}', word), num_inference_steps=steps, guidance_scale=guidance, latents=lat,
                num_images_per_prompt=n, generator=torch.Generator().manual_seed(seed), callback_on_step_end=cb,
