@@ -33,7 +33,7 @@ for _ in masks:
 out = dict(model=model, mask_seed=int(sys.argv[4]), unet_step=step, n_masks=n_masks, samples=2, steps=25, guidance=4., variants={})
 # the codec's own limit: each mask drawn as a plain picture (the structure picture's grey form), encoded and decoded
 def _round_trip(m):
-    bg = np.full((64, 64, 3), 204, np.uint8); pic = bg.copy(); pic[m] = 255 - pic[m]
+    bg = np.full((*m.shape, 3), 204, np.uint8); pic = bg.copy(); pic[m] = 255 - pic[m]
     with torch.no_grad(): x = pipe.vae.decode(_latent(pipe, pic) / pipe.vae.config.scaling_factor).sample[0]
     return ((x.permute(1, 2, 0).clamp(-1, 1) + 1) * 127.5).round().byte().numpy()
 out['codec_round_trip_iou'] = round(float(np.mean([mask_iou([_round_trip(m)], m)[0] for m in masks])), 4)
