@@ -49,9 +49,10 @@ for name, kw in [VARIANTS[v] for v in sys.argv[5:] or VARIANTS]:
     for i, (m, p) in enumerate(zip(masks, prompts)):
         imgs = draw_mask(pipe, m, p, seed=i, n=2, steps=25, guidance=4., **kw)
         ious += mask_iou(imgs, m).tolist(); groups += [i, i]
-        sil = segment(np.stack([np.asarray(x) for x in imgs]))
+        arr = np.stack([np.asarray(x) for x in imgs])
+        sil = segment(arr)
         spill += [(s & ~m).sum() / m.sum() for s in sil]; missed += [(~s & m).sum() / m.sum() for s in sil]
-        reads = reader.read(np.stack([np.asarray(x) for x in imgs]))
+        reads = reader.read(arr)
         named += [(r['color'] == want[i][0], r['texture'] == want[i][1]) for r in reads]
     r = rate_ci([x >= .8 for x in ious], groups=groups)
     g = np.asarray(groups); rb = np.random.default_rng(0)
